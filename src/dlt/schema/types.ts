@@ -99,7 +99,8 @@ export interface TTableSchema {
 
 /** Table hints as given on a resource, before names are normalized. */
 export interface TTableHints {
-  table_name?: string;
+  /** a name, or a function of the item for dynamic tables */
+  table_name?: string | ((item: any) => string);
   parent_table_name?: string;
   write_disposition?: TWriteDispositionConfig;
   primary_key?: string | string[];

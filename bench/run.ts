@@ -1,0 +1,95 @@
+// npm run bench: the engine against the fastest raw DuckDB-WASM path, measured in the same run.
+// Prints rows/s and ratios; numbers are comparable only within one run on one machine.
+import { Bool, Float64, Int64, Table, TimestampMicrosecond, Utf8, makeData, makeVector, vectorFromArray } from "apache-arrow";
+import * as dlt from "../src/dlt/index.ts";
+import { openDuckDB } from "../src/dlt/destinations/duckdb/connection.ts";
+import { flatRows, nestedDocs, pages, type FlatRow } from "./data.ts";
+
+const FLAT = Number(process.env.BENCH_FLAT ?? 200_000);
+const NESTED = Number(process.env.BENCH_NESTED ?? 50_000);
+const MERGE_BASE = Number(process.env.BENCH_MERGE_BASE ?? 200_000);
+const MERGE_BATCH = Number(process.env.BENCH_MERGE_BATCH ?? 50_000);
+
+function int64(values: number[]) {
+  return makeVector(makeData({ type: new Int64(), length: values.length, nullCount: 0, data: BigInt64Array.from(values, (v) => BigInt(v)) } as never));
+}
+
+function timestamps(values: string[]) {
+  const data = BigInt64Array.from(values, (v) => BigInt(Date.parse(v)) * 1000n);
+  return makeVector(makeData({ type: new TimestampMicrosecond("UTC"), length: values.length, nullCount: 0, data } as never));
+}
+
+/** The raw path: rows → typed Arrow columns → insertArrowTable. No naming, inference, ids. */
+async function rawInsert(rows: FlatRow[]): Promise<number> {
+  const h = await openDuckDB();
+  const t0 = performance.now();
+  const col = <K extends keyof FlatRow>(k: K) => rows.map((r) => r[k]);
+  const table = new Table({
+    id: int64(col("id")),
+    qty: int64(col("qty")),
+    amount: makeVector(Float64Array.from(col("amount"))),
+    score: makeVector(Float64Array.from(col("score"))),
+    name: vectorFromArray(col("name"), new Utf8()),
+    category: vectorFromArray(col("category"), new Utf8()),
+    active: vectorFromArray(col("active"), new Bool()),
+    flag: vectorFromArray(col("flag"), new Bool()),
+    created_at: timestamps(col("created_at")),
+    updated_at: timestamps(col("updated_at")),
+  });
+  void Float64;
+  await h.connection.insertArrowTable(table, { name: "raw_flat", create: true });
+  const ms = performance.now() - t0;
+  const n = (await h.connection.query("select count(*) as n from raw_flat")).toArray()[0].n;
+  if (Number(n) !== rows.length) throw new Error(`raw insert stored ${n} rows, expected ${rows.length}`);
+  return ms;
+}
+
+async function pipelineRun(name: string, data: unknown, options: dlt.RunOptions, expectTable: string, expected: number, p?: dlt.Pipeline) {
+  const pipeline = p ?? dlt.pipeline({ pipeline_name: name, destination: dlt.destinations.duckdb(), dataset_name: "bench" });
+  const t0 = performance.now();
+  await pipeline.run(data, options);
+  const ms = performance.now() - t0;
+  const n = (await pipeline.query(`select count(*) as n from bench.${expectTable}`))[0].n;
+  if (Number(n) !== expected) throw new Error(`${name}: ${expectTable} has ${n} rows, expected ${expected}`);
+  return { ms, pipeline };
+}
+
+const rate = (rows: number, ms: number) => `${Math.round(rows / (ms / 1000)).toLocaleString("en-US")} rows/s`;
+
+async function main() {
+  console.log(`pipebook bench — node ${process.version}; flat ${FLAT}, nested ${NESTED}, merge ${MERGE_BATCH} into ${MERGE_BASE}`);
+  const flat = flatRows(FLAT);
+  // Warm-up so that both paths run with DuckDB-WASM compiled and JIT-warm code.
+  await rawInsert(flatRows(5_000));
+  await pipelineRun("warm", pages(flatRows(5_000)), { table_name: "flat" }, "flat", 5_000);
+
+  const rawMs = await rawInsert(flat);
+  const { ms: flatMs } = await pipelineRun("flat", pages(flat), { table_name: "flat" }, "flat", FLAT);
+  console.log(`raw insertArrowTable     ${rawMs.toFixed(0).padStart(7)} ms  ${rate(FLAT, rawMs)}`);
+  console.log(`pipeline.run flat        ${flatMs.toFixed(0).padStart(7)} ms  ${rate(FLAT, flatMs)}`);
+  console.log(`ratio flat pipeline/raw  ${(flatMs / rawMs).toFixed(2)}`);
+
+  const docs = nestedDocs(NESTED);
+  const { ms: nestedMs, pipeline: np } = await pipelineRun("nested", pages(docs, 5_000), { table_name: "docs" }, "docs", NESTED);
+  const counts = np.last_trace!.last_normalize_info!.row_counts;
+  const totalRows = Object.entries(counts).reduce((a, [, n]) => a + n, 0);
+  console.log(`pipeline.run nested      ${nestedMs.toFixed(0).padStart(7)} ms  ${rate(NESTED, nestedMs)} (documents; ${totalRows.toLocaleString("en-US")} rows in ${Object.keys(counts).length} tables)`);
+  console.log(`ratio nested docs/raw flat rows ${(nestedMs / NESTED / (rawMs / FLAT)).toFixed(2)}`);
+
+  const mp = dlt.pipeline({ pipeline_name: "merge", destination: dlt.destinations.duckdb(), dataset_name: "bench" });
+  const mergeOpts: dlt.RunOptions = { table_name: "m", write_disposition: "merge", primary_key: "id" };
+  await pipelineRun("merge", pages(flatRows(MERGE_BASE)), mergeOpts, "m", MERGE_BASE, mp);
+  // Half the batch updates existing keys, half inserts new ones.
+  const batch = flatRows(MERGE_BATCH, MERGE_BASE - MERGE_BATCH / 2);
+  const { ms: mergeMs } = await pipelineRun("merge", pages(batch), mergeOpts, "m", MERGE_BASE + MERGE_BATCH / 2, mp);
+  const appendP = dlt.pipeline({ pipeline_name: "merge_base", destination: dlt.destinations.duckdb(), dataset_name: "bench" });
+  await pipelineRun("merge_base", pages(flatRows(MERGE_BASE)), { table_name: "m" }, "m", MERGE_BASE, appendP);
+  const { ms: appendMs } = await pipelineRun("merge_base", pages(batch), { table_name: "m" }, "m", MERGE_BASE + MERGE_BATCH, appendP);
+  console.log(`merge ${MERGE_BATCH} into ${MERGE_BASE}   ${mergeMs.toFixed(0).padStart(7)} ms  ${rate(MERGE_BATCH, mergeMs)}`);
+  console.log(`ratio merge/append same batch ${(mergeMs / appendMs).toFixed(2)}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

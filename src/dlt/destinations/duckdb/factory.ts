@@ -1,0 +1,48 @@
+// dlt.destinations.duckdb(target?): where a pipeline loads. Opening is lazy and shared: every
+// pipeline that names the same target loads into the same open database.
+import type { TReplaceStrategy } from "../../schema/types.ts";
+import { openDuckDB, type DuckDBHandle } from "./connection.ts";
+
+export interface DuckDBDestinationOptions {
+  /** dlt's `[destination] replace_strategy` */
+  replace_strategy?: TReplaceStrategy;
+  destination_name?: string;
+}
+
+const openByPath = new Map<string, Promise<DuckDBHandle>>();
+
+export class DuckDBDestination {
+  readonly destination_type = "dlt.destinations.duckdb";
+  readonly destination_name: string;
+  readonly replace_strategy?: TReplaceStrategy;
+  private readonly target?: string | DuckDBHandle;
+  private handle?: Promise<DuckDBHandle>;
+
+  constructor(target?: string | DuckDBHandle | null, options: DuckDBDestinationOptions = {}) {
+    this.target = target ?? undefined;
+    this.destination_name = options.destination_name ?? "duckdb";
+    this.replace_strategy = options.replace_strategy;
+  }
+
+  open(): Promise<DuckDBHandle> {
+    if (!this.handle) {
+      const t = this.target;
+      if (typeof t === "string" && t !== ":memory:") {
+        if (!openByPath.has(t)) openByPath.set(t, openDuckDB(t));
+        this.handle = openByPath.get(t)!;
+      } else {
+        this.handle = openDuckDB(t);
+      }
+      // A failed open is not cached: the next run tries again.
+      this.handle.catch(() => {
+        this.handle = undefined;
+        if (typeof t === "string") openByPath.delete(t);
+      });
+    }
+    return this.handle;
+  }
+}
+
+export function duckdb(target?: string | DuckDBHandle | null, options: DuckDBDestinationOptions = {}): DuckDBDestination {
+  return new DuckDBDestination(target, options);
+}

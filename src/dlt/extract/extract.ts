@@ -1,0 +1,231 @@
+// Extract: evaluates the resources of one source, runs their item steps in dlt's order
+// (user maps/filters → incremental → limit), and collects raw items per table.
+import { ResourceExtractionError } from "../errors.ts";
+import { normalizeTableIdentifier } from "../naming/snake_case.ts";
+import type { Schema } from "../schema/schema.ts";
+import { mergeHintsIntoSchema, tableFromHints, type SourceDefaults } from "./hints.ts";
+import {
+  DltResource,
+  isAsyncIterable,
+  type ExtractContext,
+  type ItemStep,
+  type ResourceBinding,
+  type StepMeta,
+} from "./resource.ts";
+
+export interface ExtractedResource {
+  name: string;
+  write_disposition: string;
+  /** Root tables the resource wrote to in this extract. */
+  tables: string[];
+}
+
+export interface ExtractResult {
+  /** Raw items per normalized root table, in the order they were yielded. */
+  tables: Map<string, unknown[]>;
+  resources: ExtractedResource[];
+  /** Root tables of replace resources that must be emptied even though they got no rows. */
+  emptyReplaceTables: string[];
+}
+
+export interface ExtractProgress {
+  resource: string;
+  items: number;
+}
+
+export interface ExtractOptions {
+  schema: Schema;
+  sourceName: string;
+  defaults: SourceDefaults;
+  state: Record<string, unknown>;
+  onProgress?: (p: ExtractProgress) => void;
+  signal?: AbortSignal;
+}
+
+const WITH_TABLE_NAME = Symbol.for("dlt.mark.with_table_name");
+
+interface MarkedItem {
+  [WITH_TABLE_NAME]: string;
+  item: unknown;
+}
+
+/** dlt.mark.with_table_name(item, name): send one yielded item to another table. */
+export function withTableName(item: unknown, tableName: string): MarkedItem {
+  return { [WITH_TABLE_NAME]: tableName, item };
+}
+
+function isMarked(x: unknown): x is MarkedItem {
+  return !!x && typeof x === "object" && WITH_TABLE_NAME in (x as object);
+}
+
+export async function extractResources(resources: DltResource[], options: ExtractOptions): Promise<ExtractResult> {
+  const { schema } = options;
+  const tables = new Map<string, unknown[]>();
+  const written = new Map<DltResource, Set<string>>();
+  const children = new Map<DltResource, DltResource[]>();
+  for (const r of resources) {
+    if (r.parent) {
+      const list = children.get(r.parent) ?? [];
+      list.push(r);
+      children.set(r.parent, list);
+    }
+  }
+  // A resource runs when it is selected or feeds a selected transformer (directly or not).
+  const needed = (r: DltResource): boolean => r.selected || (children.get(r) ?? []).some(needed);
+  const roots = new Set<DltResource>();
+  for (const r of resources) {
+    let top = r;
+    while (top.parent) top = top.parent;
+    if (needed(top)) roots.add(top);
+  }
+
+  const tableOf = new Map<DltResource, (item: unknown) => string>();
+  const ensureTable = (r: DltResource, rawName: string): string => {
+    const name = normalizeTableIdentifier(rawName);
+    if (!written.get(r)?.has(name)) {
+      mergeHintsIntoSchema(schema, tableFromHints(rawName, r.name, r.hints, options.defaults));
+      if (!written.has(r)) written.set(r, new Set());
+      written.get(r)!.add(name);
+      if (!tables.has(name)) tables.set(name, []);
+    }
+    return name;
+  };
+  for (const r of resources) {
+    const tn = r.hints.table_name;
+    if (typeof tn === "function") tableOf.set(r, (item) => ensureTable(r, String(tn(item))));
+    else {
+      const fixed = tn ?? r.name;
+      let resolved: string | undefined;
+      tableOf.set(r, () => (resolved ??= ensureTable(r, fixed)));
+    }
+  }
+
+  const emit = (r: DltResource, items: unknown[]) => {
+    const resolve = tableOf.get(r)!;
+    for (const raw of items) {
+      if (isMarked(raw)) {
+        tables.get(ensureTable(r, raw[WITH_TABLE_NAME]))!.push(raw.item);
+      } else {
+        tables.get(resolve(raw))!.push(raw);
+      }
+    }
+  };
+
+  let produced = 0;
+  const run = async (r: DltResource, parentItem?: unknown, hasParentItem = false): Promise<void> => {
+    const steps: ItemStep[] = [...r.steps];
+    const context: ExtractContext = {
+      sourceName: options.sourceName,
+      state: options.state,
+      writeDisposition: writeDispositionName(r),
+    };
+    const bindStep = (b: ResourceBinding) => {
+      const step = b.bind(r, context);
+      if (step && !steps.includes(step)) steps.push(step);
+    };
+    if (r.incrementalHint) bindStep(r.incrementalHint);
+    let iterable: Iterable<unknown> | AsyncIterable<unknown>;
+    try {
+      iterable = hasParentItem ? r.evaluate(bindStep, parentItem) : r.evaluate(bindStep);
+    } catch (e) {
+      throw new ResourceExtractionError(r.name, e);
+    }
+    steps.sort((a, b) => a.affinity - b.affinity);
+
+    const limit = r.isTransformer ? undefined : r.limit;
+    const started = Date.now();
+    let count = 0;
+    const kids = (children.get(r) ?? []).filter(needed);
+
+    const handle = async (value: unknown): Promise<boolean> => {
+      const isPage = Array.isArray(value);
+      const meta: StepMeta = { close: false };
+      let out = isPage ? (value as unknown[]) : [value];
+      if (steps.length) out = applySteps(r, steps, out, meta);
+      if (out.length > 0 || (isPage && steps.length === 0)) {
+        if (r.selected) emit(r, out);
+        produced += out.length;
+        for (const kid of kids) {
+          const fed = isPage || out.length !== 1 ? out : out[0];
+          await run(kid, fed, true);
+        }
+        count += limit?.count_rows ? out.length : 1;
+      }
+      options.onProgress?.({ resource: r.name, items: produced });
+      if (options.signal?.aborted) throw options.signal.reason ?? new Error("Extraction aborted");
+      if (meta.close) return false;
+      if (limit) {
+        if (limit.max_items !== null && count >= limit.max_items) return false;
+        if (limit.max_time && (Date.now() - started) / 1000 >= limit.max_time) return false;
+      }
+      return true;
+    };
+
+    if (limit && limit.max_items === 0) return;
+    try {
+      if (isAsyncIterable(iterable)) {
+        for await (const value of iterable) if (!(await handle(value))) break;
+      } else {
+        for (const value of iterable as Iterable<unknown>) {
+          const v = value instanceof Promise ? await value : value;
+          if (!(await handle(v))) break;
+        }
+      }
+    } catch (e) {
+      if (e instanceof ResourceExtractionError) throw e;
+      throw new ResourceExtractionError(r.name, e);
+    }
+  };
+
+  for (const root of roots) await run(root);
+
+  const resourcesOut: ExtractedResource[] = [];
+  const emptyReplaceTables: string[] = [];
+  for (const r of resources) {
+    if (!r.selected) continue;
+    const wd = writeDispositionName(r);
+    const names = [...(written.get(r) ?? [])];
+    resourcesOut.push({ name: r.name, write_disposition: wd, tables: names });
+    if (wd === "replace") {
+      // An empty replace still empties every table of the resource that has seen data.
+      for (const t of Object.values(schema.tables)) {
+        if (t.resource === r.name && !t.parent && !names.includes(t.name) && t["x-normalizer"]?.["seen-data"]) {
+          emptyReplaceTables.push(t.name);
+        }
+      }
+      if (names.length === 0 && typeof r.hints.table_name !== "function") {
+        const name = normalizeTableIdentifier(String(r.hints.table_name ?? r.name));
+        if (schema.getTable(name)?.["x-normalizer"]?.["seen-data"] && !emptyReplaceTables.includes(name)) {
+          emptyReplaceTables.push(name);
+        }
+      }
+    }
+  }
+  // Tables that received nothing are not part of the package.
+  for (const [name, items] of tables) if (items.length === 0) tables.delete(name);
+  return { tables, resources: resourcesOut, emptyReplaceTables };
+}
+
+function writeDispositionName(r: DltResource): string {
+  const wd = r.hints.write_disposition ?? "append";
+  return typeof wd === "string" ? wd : wd.disposition;
+}
+
+function applySteps(r: DltResource, steps: ItemStep[], items: unknown[], meta: StepMeta): unknown[] {
+  let current = items;
+  for (const step of steps) {
+    const next: unknown[] = [];
+    for (const item of current) {
+      let res: unknown[] | null;
+      try {
+        res = step.apply(item, meta);
+      } catch (e) {
+        throw new ResourceExtractionError(r.name, e, step.kind);
+      }
+      if (res) for (const x of res) next.push(x);
+      if (meta.close) break;
+    }
+    current = next;
+  }
+  return current;
+}

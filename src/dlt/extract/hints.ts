@@ -1,0 +1,162 @@
+// Resource hints → a table in the schema (dlt/extract/hints.py): normalized names, key columns
+// marked not-null, hinted columns first, disposition and strategy stored as dlt stores them.
+import { normalizePath, normalizeTableIdentifier } from "../naming/snake_case.ts";
+import type { Schema } from "../schema/schema.ts";
+import type {
+  TColumn,
+  TColumnSchema,
+  TMergeStrategy,
+  TReplaceStrategy,
+  TSchemaContract,
+  TTableHints,
+  TTableSchema,
+  TWriteDispositionConfig,
+} from "../schema/types.ts";
+import { InvalidResourceArgument } from "../errors.ts";
+
+const MERGE_STRATEGIES: TMergeStrategy[] = ["delete-insert", "upsert", "insert-only", "scd2"];
+const REPLACE_STRATEGIES: TReplaceStrategy[] = ["truncate-and-insert", "insert-from-staging"];
+const DISPOSITIONS = ["append", "replace", "merge", "skip"];
+
+export interface SourceDefaults {
+  max_table_nesting?: number;
+  root_key?: boolean;
+  schema_contract?: TSchemaContract;
+}
+
+function asList(keys: string | string[] | undefined): string[] {
+  if (keys === undefined || keys === null) return [];
+  return Array.isArray(keys) ? keys : [keys];
+}
+
+function columnsList(columns: TTableHints["columns"]): TColumn[] {
+  if (!columns) return [];
+  if (Array.isArray(columns)) {
+    return columns.map((c) => {
+      if (!c.name) throw new InvalidResourceArgument("Every column in a `columns` list needs a `name`");
+      return { ...c, name: c.name };
+    });
+  }
+  return Object.entries(columns).map(([name, c]) => ({ ...c, name: c.name ?? name }));
+}
+
+/** Validates and splits a write disposition given as a string or dict. */
+export function parseWriteDisposition(wd: TWriteDispositionConfig | undefined): {
+  disposition: "append" | "replace" | "merge" | "skip";
+  hints: Partial<TTableSchema>;
+} {
+  if (wd === undefined) return { disposition: "append", hints: {} };
+  if (typeof wd === "string") {
+    if (!DISPOSITIONS.includes(wd)) {
+      throw new InvalidResourceArgument(
+        `Write disposition \`${wd}\` is not one of ${DISPOSITIONS.join(", ")}`,
+      );
+    }
+    return { disposition: wd, hints: {} };
+  }
+  const { disposition, strategy } = wd;
+  if (!DISPOSITIONS.includes(disposition)) {
+    throw new InvalidResourceArgument(`Write disposition \`${disposition}\` is not one of ${DISPOSITIONS.join(", ")}`);
+  }
+  const hints: Partial<TTableSchema> = {};
+  if (disposition === "merge") {
+    const s = (strategy ?? "delete-insert") as TMergeStrategy;
+    if (!MERGE_STRATEGIES.includes(s)) {
+      throw new InvalidResourceArgument(
+        `\`${s}\` is not a valid merge strategy. Allowed values: ${MERGE_STRATEGIES.join(", ")}.`,
+      );
+    }
+    hints["x-merge-strategy"] = s;
+    if (s === "scd2") {
+      const [from, to] = wd.validity_column_names ?? ["_dlt_valid_from", "_dlt_valid_to"];
+      hints["x-validity-column-names"] = [normalizePath(from), normalizePath(to)];
+      if (wd.active_record_timestamp !== undefined) hints["x-active-record-timestamp"] = wd.active_record_timestamp;
+      if (wd.boundary_timestamp !== undefined) hints["x-boundary-timestamp"] = wd.boundary_timestamp;
+      if (wd.row_version_column_name !== undefined) {
+        hints["x-row-version-column-name"] = normalizePath(wd.row_version_column_name);
+      }
+    }
+  } else if (disposition === "replace" && strategy !== undefined) {
+    if (!REPLACE_STRATEGIES.includes(strategy as TReplaceStrategy)) {
+      throw new InvalidResourceArgument(
+        `\`${strategy}\` is not a valid replace strategy on duckdb. Allowed values: ${REPLACE_STRATEGIES.join(", ")}.`,
+      );
+    }
+    hints["x-replace-strategy"] = strategy as TReplaceStrategy;
+  }
+  return { disposition, hints };
+}
+
+/**
+ * The partial table that the hints of one resource describe for `tableName` (un-normalized).
+ * Column order: hinted columns in hint order, then key columns not otherwise hinted.
+ */
+export function tableFromHints(
+  tableName: string,
+  resourceName: string,
+  hints: TTableHints,
+  defaults: SourceDefaults = {},
+): TTableSchema {
+  const name = normalizeTableIdentifier(tableName);
+  const { disposition, hints: wdHints } = parseWriteDisposition(hints.write_disposition);
+  const columns: Record<string, TColumn> = {};
+
+  if (wdHints["x-merge-strategy"] === "scd2") {
+    // Validity columns come first in an scd2 table (dlt places them before data columns).
+    for (const v of wdHints["x-validity-column-names"] ?? []) {
+      columns[v] = { name: v, data_type: "timestamp", nullable: true };
+    }
+  }
+  for (const c of columnsList(hints.columns)) {
+    const n = normalizePath(c.name);
+    const col: TColumn = { ...(columns[n] ?? {}), ...stripUndefined(c), name: n };
+    if (col.primary_key || col.merge_key) col.nullable = false;
+    columns[n] = col;
+  }
+  for (const [flag, keys] of [
+    ["primary_key", asList(hints.primary_key)],
+    ["merge_key", asList(hints.merge_key)],
+  ] as const) {
+    for (const k of keys) {
+      const n = normalizePath(k);
+      columns[n] = { ...(columns[n] ?? { name: n }), name: n, [flag]: true, nullable: false };
+    }
+  }
+
+  const table: TTableSchema = { name, columns, write_disposition: disposition, resource: resourceName, ...wdHints };
+  const nesting = hints.max_table_nesting ?? defaults.max_table_nesting;
+  const xNormalizer: Record<string, unknown> = {};
+  if (nesting !== undefined) xNormalizer.max_nesting = nesting;
+  const rootKey = hints.root_key ?? defaults.root_key;
+  if (rootKey !== undefined) xNormalizer.root_key = rootKey;
+  if (Object.keys(xNormalizer).length) table["x-normalizer"] = xNormalizer as TTableSchema["x-normalizer"];
+  const contract = hints.schema_contract ?? defaults.schema_contract;
+  if (contract !== undefined) table.schema_contract = contract;
+  return table;
+}
+
+function stripUndefined(c: TColumnSchema): TColumnSchema {
+  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * Puts a resource's table into the schema. Key flags present on existing columns but no longer
+ * hinted are cleared, so that changing keys between runs takes effect (dlt: test_replacing_merge_key).
+ */
+export function mergeHintsIntoSchema(schema: Schema, partial: TTableSchema): TTableSchema {
+  const existing = schema.getTable(partial.name);
+  if (existing) {
+    for (const col of Object.values(existing.columns)) {
+      for (const flag of ["primary_key", "merge_key"] as const) {
+        if (col[flag] && !partial.columns[col.name]?.[flag]) {
+          delete col[flag];
+          if (!col.data_type || col.nullable === false) col.nullable = true;
+        }
+      }
+    }
+    if (!partial["x-merge-strategy"]) delete existing["x-merge-strategy"];
+    if (!partial["x-replace-strategy"]) delete existing["x-replace-strategy"];
+    if (partial.schema_contract === undefined) delete existing.schema_contract;
+  }
+  return schema.updateTable(partial);
+}

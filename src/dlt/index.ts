@@ -1,0 +1,22 @@
+// pipebook's dlt: the public API (shared/API.md). Python decorators become wrapper calls,
+// keyword arguments one trailing options object with dlt's snake_case names, I/O returns Promises.
+import { duckdb } from "./destinations/duckdb/factory.ts";
+import { withTableName } from "./extract/extract.ts";
+
+export { resource, transformer, DltResource } from "./extract/resource.ts";
+export { source, DltSource } from "./extract/source.ts";
+export { pipeline, Pipeline } from "./pipeline/pipeline.ts";
+export type { PipelineOptions, RunOptions, ProgressEvent } from "./pipeline/pipeline.ts";
+export { LoadInfo, NormalizeInfo, ExtractInfo } from "./pipeline/load_info.ts";
+export { Schema } from "./schema/schema.ts";
+export * from "./errors.ts";
+export { DuckDBDestination } from "./destinations/duckdb/factory.ts";
+export { setNotebookDatabase, setDuckDBOpener } from "./destinations/duckdb/connection.ts";
+export type { DuckDBHandle, SqlConnection } from "./destinations/duckdb/connection.ts";
+export { setPipelineStoreFactory } from "./storage/store.ts";
+
+export const destinations = { duckdb };
+
+export { sources } from "./sources/index.ts";
+
+export const mark = { with_table_name: withTableName };

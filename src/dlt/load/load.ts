@@ -1,0 +1,199 @@
+// Load: one package into DuckDB in one transaction — migrate, truncate (replace), insert, merge
+// follow-ups, `_dlt_version`, and `_dlt_loads` last. A failure rolls everything back.
+import { DuckDBClient } from "../destinations/duckdb/client.ts";
+import { qualified, quoteIdent, quoteLiteral } from "../destinations/duckdb/sql.ts";
+import { LOADS_TABLE, Schema, VERSION_TABLE, isSystemTable } from "../schema/schema.ts";
+import type { TReplaceStrategy, TTableSchema } from "../schema/types.ts";
+import { uniqIdHex } from "../utils/digest.ts";
+import { emptyJobs, jobFileInfo, type LoadJobInfo, type LoadPackageInfo } from "../pipeline/load_info.ts";
+import { mergeSql } from "./merge.ts";
+import type { LoadPackage, NormalizedRow } from "./package.ts";
+
+export interface LoadOptions {
+  dataset: string;
+  replaceStrategy?: TReplaceStrategy;
+  raiseOnFailedJobs: boolean;
+  onProgress?: (p: { table: string; rows: number; done: number; total: number }) => void;
+}
+
+/** A job that failed terminally inside the load transaction. */
+export class JobFailure extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly table: string,
+    readonly failedMessage: string,
+  ) {
+    super(failedMessage);
+  }
+}
+
+interface Job {
+  table: string;
+  fileId: string;
+  rows: NormalizedRow[];
+  jobId: string;
+}
+
+export interface LoadResult {
+  info: LoadPackageInfo;
+  /** DDL statements run, for the notebook's summary of new tables/columns. */
+  ddl: string[];
+}
+
+export async function loadPackage(client: DuckDBClient, pkg: LoadPackage, options: LoadOptions): Promise<LoadResult> {
+  const schema = Schema.fromStored(pkg.schema);
+  const normalized = pkg.normalized?.tables ?? {};
+  const jobs: Job[] = Object.entries(normalized).map(([table, rows]) => {
+    const fileId = uniqIdHex(5);
+    return { table, fileId, rows, jobId: jobFileInfo(table, fileId).job_id() };
+  });
+  const failed = new Map<string, JobFailure>();
+  const followUps = new Map<string, string>();
+  const started = new Date();
+  let ddl: string[] = [];
+
+  for (;;) {
+    try {
+      ddl = await client.transaction(() => loadInTransaction(client, schema, pkg, jobs, failed, followUps, options));
+      break;
+    } catch (e) {
+      if (!(e instanceof JobFailure)) throw e;
+      failed.set(e.jobId, e);
+      if (options.raiseOnFailedJobs) throw e;
+      // Retry the package without the failed job: the rest still loads, as dlt does with
+      // raise_on_failed_jobs=false.
+    }
+  }
+
+  const jobInfo = (job: Job, state: "completed_jobs" | "failed_jobs"): LoadJobInfo => ({
+    state,
+    file_path: `${pkg.load_id}/${state}/${job.table}.${job.fileId}.0.arrow`,
+    file_size: job.rows.length,
+    created_at: started,
+    elapsed: (Date.now() - started.getTime()) / 1000,
+    job_file_info: jobFileInfo(job.table, job.fileId),
+    failed_message: failed.get(job.jobId)?.failedMessage ?? null,
+  });
+  const jobsInfo = emptyJobs();
+  for (const job of jobs) {
+    const state = failed.has(job.jobId) ? "failed_jobs" : "completed_jobs";
+    jobsInfo[state].push(jobInfo(job, state));
+  }
+  return {
+    ddl,
+    info: {
+      load_id: pkg.load_id,
+      package_path: pkg.load_id,
+      state: "loaded",
+      schema_name: pkg.schema_name,
+      schema_update: pkg.schema_update ?? {},
+      completed_at: new Date(),
+      jobs: jobsInfo,
+    },
+  };
+}
+
+function replaceStrategyOf(root: TTableSchema, options: LoadOptions): TReplaceStrategy {
+  return root["x-replace-strategy"] ?? options.replaceStrategy ?? "truncate-and-insert";
+}
+
+/** Where a table's rows go first: the final table, or staging for merge/insert-from-staging. */
+function usesStaging(root: TTableSchema, options: LoadOptions): boolean {
+  if (root.write_disposition === "merge") return true;
+  return root.write_disposition === "replace" && replaceStrategyOf(root, options) === "insert-from-staging";
+}
+
+async function loadInTransaction(
+  client: DuckDBClient,
+  schema: Schema,
+  pkg: LoadPackage,
+  jobs: Job[],
+  failed: Map<string, JobFailure>,
+  followUps: Map<string, string>,
+  options: LoadOptions,
+): Promise<string[]> {
+  const dataset = options.dataset;
+  const staging = `${dataset}_staging`;
+  const storage = await client.storageColumns(dataset);
+  const inPackage = new Set(jobs.map((j) => j.table));
+  const toMigrate = Object.values(schema.tables).filter(
+    (t) => isSystemTable(t.name) || inPackage.has(t.name) || Schema.hasSeenData(t),
+  );
+  const ddl = await client.migrate(dataset, toMigrate, storage);
+
+  // Root tables this package touches, with their whole chains.
+  const roots = new Map<string, TTableSchema>();
+  for (const t of [...inPackage, ...pkg.extracted.empty_replace_tables]) {
+    if (!schema.getTable(t)) continue;
+    const root = schema.rootTable(t);
+    roots.set(root.name, root);
+  }
+
+  for (const root of roots.values()) {
+    const chain = schema.tableChain(root.name);
+    if (usesStaging(root, options)) {
+      for (const t of chain) if (Schema.completeColumns(t).length) await client.recreateTable(staging, t);
+    } else if (root.write_disposition === "replace") {
+      for (const t of [...chain].reverse()) {
+        if (storage.has(t.name)) await client.execute(`DELETE FROM ${qualified(dataset, t.name)} WHERE 1=1`);
+      }
+    }
+  }
+
+  let done = 0;
+  for (const job of jobs) {
+    if (failed.has(job.jobId)) continue;
+    const table = schema.getTable(job.table)!;
+    const root = schema.rootTable(job.table);
+    const target = usesStaging(root, options) ? staging : dataset;
+    try {
+      await client.insertRows(target, table, job.rows);
+    } catch (e) {
+      throw new JobFailure(job.jobId, job.table, errorMessage(e));
+    }
+    done += 1;
+    options.onProgress?.({ table: job.table, rows: job.rows.length, done, total: jobs.length });
+  }
+
+  for (const root of roots.values()) {
+    if (!usesStaging(root, options)) continue;
+    const chain = schema.tableChain(root.name).filter((t) => Schema.completeColumns(t).length);
+    const statements =
+      root.write_disposition === "merge"
+        ? mergeSql({ chain, dataset, staging, loadId: pkg.load_id })
+        : chain.flatMap((t) => {
+            const cols = Schema.completeColumns(t).map((c) => quoteIdent(c.name)).join(", ");
+            return [
+              `DELETE FROM ${qualified(dataset, t.name)} WHERE 1=1`,
+              `INSERT INTO ${qualified(dataset, t.name)} (${cols}) SELECT ${cols} FROM ${qualified(staging, t.name)}`,
+            ];
+          });
+    if (!followUps.has(root.name)) followUps.set(root.name, `${root.name}.${uniqIdHex(5)}.sql`);
+    const jobId = followUps.get(root.name)!;
+    if (failed.has(jobId)) continue;
+    try {
+      for (const sql of statements) await client.execute(sql);
+    } catch (e) {
+      throw new JobFailure(jobId, root.name, errorMessage(e));
+    }
+  }
+
+  const now = new Date().toISOString();
+  const stored = schema.toStored();
+  const known = await client.rows(
+    `SELECT count(*) AS n FROM ${qualified(dataset, VERSION_TABLE)} WHERE version_hash = ${quoteLiteral(schema.version_hash)} AND schema_name = ${quoteLiteral(schema.name)}`,
+  );
+  if (Number(known[0].n) === 0) {
+    await client.execute(
+      `INSERT INTO ${qualified(dataset, VERSION_TABLE)} (version, engine_version, inserted_at, schema_name, version_hash, schema) VALUES (${schema.version}, ${stored.engine_version}, ${quoteLiteral(now)}::TIMESTAMPTZ, ${quoteLiteral(schema.name)}, ${quoteLiteral(schema.version_hash)}, ${quoteLiteral(JSON.stringify(stored))})`,
+    );
+  }
+  await client.execute(
+    `INSERT INTO ${qualified(dataset, LOADS_TABLE)} (load_id, schema_name, status, inserted_at, schema_version_hash) VALUES (${quoteLiteral(pkg.load_id)}, ${quoteLiteral(schema.name)}, 0, ${quoteLiteral(now)}::TIMESTAMPTZ, ${quoteLiteral(schema.version_hash)})`,
+  );
+  return ddl;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

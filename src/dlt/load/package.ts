@@ -1,0 +1,42 @@
+// A load package: what one extract of one source produced, carried through normalize and load.
+// Plain data (structured-clone safe) so that pending packages can be stored and retried.
+import type { StoredSchema } from "../schema/schema.ts";
+import type { TNormalizedValue } from "../schema/types.ts";
+import type { ExtractedResource } from "../extract/extract.ts";
+import type { PackageState } from "../pipeline/load_info.ts";
+
+export type NormalizedRow = Record<string, TNormalizedValue>;
+
+export interface LoadPackage {
+  load_id: string;
+  schema_name: string;
+  state: PackageState;
+  /** The schema as extract left it (hints), replaced by the normalized schema after normalize. */
+  schema: StoredSchema;
+  extracted: {
+    tables: Record<string, unknown[]>;
+    resources: ExtractedResource[];
+    /** Root tables of replace resources that got no rows but must be emptied. */
+    empty_replace_tables: string[];
+    /** The `_dlt_pipeline_state` row, when the state changed in this extract. */
+    state_row?: Record<string, unknown>;
+    /** The pipeline state this package commits (restored if the package is retried). */
+    state?: Record<string, unknown>;
+  };
+  normalized?: {
+    tables: Record<string, NormalizedRow[]>;
+    row_counts: Record<string, number>;
+    warnings: string[];
+  };
+  /** Tables (with new columns) that this package added to the schema, for LoadInfo. */
+  schema_update?: Record<string, unknown>;
+}
+
+/** dlt's load id: Unix time with fractional seconds, strictly increasing in this process. */
+let lastLoadId = 0;
+export function newLoadId(): string {
+  let now = Date.now() / 1000;
+  if (now <= lastLoadId) now = lastLoadId + 0.000001;
+  lastLoadId = now;
+  return String(now);
+}

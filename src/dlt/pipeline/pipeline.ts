@@ -1,0 +1,515 @@
+// dlt.pipeline: run() = extract → normalize → load, with state, schemas and pending packages
+// kept in a local store between runs (dlt/pipeline/pipeline.py).
+import { DuckDBClient } from "../destinations/duckdb/client.ts";
+import { DuckDBDestination, duckdb } from "../destinations/duckdb/factory.ts";
+import type { ResultRow } from "../destinations/duckdb/results.ts";
+import {
+  LoadClientJobFailed,
+  NormalizeJobFailed,
+  PipelineConfigError,
+  PipelineStepFailed,
+  type TPipelineStep,
+} from "../errors.ts";
+import { extractResources } from "../extract/extract.ts";
+import type { SourceDefaults } from "../extract/hints.ts";
+import { DltResource, resource as makeResource, type ResourceOptions } from "../extract/resource.ts";
+import { DltSource } from "../extract/source.ts";
+import { JobFailure, loadPackage } from "../load/load.ts";
+import { newLoadId, type LoadPackage } from "../load/package.ts";
+import { ItemsNormalizer } from "../normalize/index.ts";
+import { STATE_TABLE, Schema, stateTableSchema } from "../schema/schema.ts";
+import type { TColumnSchema, TSchemaContract, TWriteDispositionConfig } from "../schema/types.ts";
+import { storeFor, type PipelineStore } from "../storage/store.ts";
+import { uniqIdHex } from "../utils/digest.ts";
+import {
+  ExtractInfo,
+  LoadInfo,
+  NormalizeInfo,
+  emptyJobs,
+  type LoadPackageInfo,
+} from "./load_info.ts";
+import {
+  STATE_ENGINE_VERSION,
+  bumpStateVersion,
+  encodeState,
+  newState,
+  type PipelineState,
+} from "./state.ts";
+
+export interface ProgressEvent {
+  step: "extract" | "normalize" | "load";
+  resource?: string;
+  table?: string;
+  /** extract: items so far; normalize/load: rows */
+  items?: number;
+  done?: number;
+  total?: number;
+}
+
+export interface PipelineOptions {
+  pipeline_name?: string;
+  destination?: DuckDBDestination | "duckdb";
+  dataset_name?: string;
+  dev_mode?: boolean;
+  pipelines_dir?: string;
+  /** dlt's `load.raise_on_failed_jobs` (default true): a failed job aborts the package and raises. */
+  raise_on_failed_jobs?: boolean;
+  progress?: (event: ProgressEvent) => void;
+}
+
+export interface RunOptions {
+  table_name?: string;
+  write_disposition?: TWriteDispositionConfig;
+  primary_key?: string | string[];
+  merge_key?: string | string[];
+  columns?: Record<string, TColumnSchema> | TColumnSchema[];
+  schema_contract?: TSchemaContract;
+  refresh?: "drop_sources" | "drop_resources" | "drop_data";
+}
+
+export interface PipelineTrace {
+  started_at: Date;
+  finished_at?: Date;
+  steps: Array<{ step: TPipelineStep | "run"; started_at: Date; finished_at: Date; step_info?: unknown; step_exception?: string }>;
+  last_extract_info?: ExtractInfo;
+  last_normalize_info?: NormalizeInfo;
+  last_load_info?: LoadInfo;
+}
+
+interface SourceGroup {
+  schemaName: string;
+  resources: DltResource[];
+  defaults: SourceDefaults;
+}
+
+function devModeSuffix(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  // pendulum's "hh" is a 12-hour clock; dlt's suffix uses it.
+  const h12 = d.getHours() % 12 === 0 ? 12 : d.getHours() % 12;
+  return `_${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}${p(h12)}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+export class Pipeline {
+  readonly pipeline_name: string;
+  readonly destination: DuckDBDestination;
+  readonly dataset_name: string;
+  readonly dev_mode: boolean;
+  readonly pipelines_dir?: string;
+  raise_on_failed_jobs: boolean;
+  progress?: (event: ProgressEvent) => void;
+  last_trace?: PipelineTrace;
+
+  private readonly store: PipelineStore;
+  private loading?: Promise<void>;
+  private _state: PipelineState;
+  private _schemas = new Map<string, Schema>();
+  private pending: LoadPackage[] = [];
+
+  constructor(options: PipelineOptions = {}) {
+    this.pipeline_name = options.pipeline_name ?? "dlt_pipeline";
+    if (!/^[A-Za-z0-9_\-.]+$/.test(this.pipeline_name)) {
+      throw new PipelineConfigError(
+        `Pipeline name \`${this.pipeline_name}\` may contain only letters, digits, \`_\`, \`-\` and \`.\``,
+      );
+    }
+    const dest = options.destination ?? "duckdb";
+    if (dest === "duckdb") this.destination = duckdb();
+    else if (dest instanceof DuckDBDestination) this.destination = dest;
+    else throw new PipelineConfigError(`Destination ${String(dest)} is not supported: use dlt.destinations.duckdb(...)`);
+    this.dev_mode = !!options.dev_mode;
+    const dataset = options.dataset_name ?? `${this.pipeline_name}_dataset`;
+    this.dataset_name = this.dev_mode ? dataset + devModeSuffix() : dataset;
+    this.pipelines_dir = options.pipelines_dir;
+    this.raise_on_failed_jobs = options.raise_on_failed_jobs ?? true;
+    this.progress = options.progress;
+    this.store = storeFor(options.pipelines_dir);
+    this._state = newState(this.pipeline_name);
+    if (this.dev_mode) this.loading = this.store.drop(this.pipeline_name);
+  }
+
+  /** A copy of the pipeline state (dlt returns a dict). */
+  get state(): PipelineState {
+    return structuredClone(this._state);
+  }
+
+  get first_run(): boolean {
+    return this._state._local.first_run;
+  }
+
+  get default_schema_name(): string | null {
+    return (this._state.default_schema_name as string | undefined) ?? null;
+  }
+
+  get default_schema(): Schema | undefined {
+    const name = this.default_schema_name;
+    return name ? this._schemas.get(name) : undefined;
+  }
+
+  get schemas(): Record<string, Schema> {
+    return Object.fromEntries(this._schemas);
+  }
+
+  get has_pending_data(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** Loads local state on first use: the constructor is synchronous, the store is not. */
+  private async ready(): Promise<void> {
+    this.loading ??= Promise.resolve();
+    await this.loading;
+    if ((this as { restored?: boolean }).restored) return;
+    (this as { restored?: boolean }).restored = true;
+    const snap = await this.store.load(this.pipeline_name);
+    if (!snap) return;
+    this._state = snap.state;
+    this._schemas = new Map(snap.schemas.map((s) => [s.name, Schema.fromStored(s)]));
+    this.pending = snap.pending;
+  }
+
+  private async persist(): Promise<void> {
+    await this.store.save(this.pipeline_name, {
+      state: this._state,
+      schemas: [...this._schemas.values()].map((s) => s.toStored()),
+      pending: this.pending,
+    });
+  }
+
+  private emit(event: ProgressEvent): void {
+    this.progress?.(event);
+  }
+
+  private stepFailed(step: TPipelineStep, e: unknown, loadId: string | null, stepInfo?: unknown): PipelineStepFailed {
+    if (e instanceof PipelineStepFailed) return e;
+    const exception = e instanceof Error ? e : new Error(String(e));
+    return new PipelineStepFailed({
+      pipeline_name: this.pipeline_name,
+      step,
+      load_id: loadId,
+      exception,
+      step_info: stepInfo,
+      has_pending_data: this.pending.length > 0,
+    });
+  }
+
+  async run(data?: unknown, options: RunOptions = {}): Promise<LoadInfo> {
+    await this.ready();
+    const trace: PipelineTrace = { started_at: new Date(), steps: [] };
+    this.last_trace = trace;
+    const timed = async <T>(step: TPipelineStep, fn: () => Promise<T>): Promise<T> => {
+      const started_at = new Date();
+      try {
+        const info = await fn();
+        trace.steps.push({ step, started_at, finished_at: new Date(), step_info: info });
+        return info;
+      } catch (e) {
+        trace.steps.push({ step, started_at, finished_at: new Date(), step_exception: String(e) });
+        throw e;
+      }
+    };
+    try {
+      if (this.pending.length > 0) {
+        console.warn(
+          "The pipeline `run` method will now load the pending load packages. The data you passed to the run function will not be extracted. In order to do that you must run the pipeline again",
+        );
+      } else if (data !== undefined) {
+        trace.last_extract_info = await timed("extract", () => this.extractInternal(data, options));
+      }
+      trace.last_normalize_info = await timed("normalize", () => this.normalizeInternal(options.schema_contract));
+      trace.last_load_info = await timed("load", () => this.loadInternal());
+      return trace.last_load_info;
+    } finally {
+      trace.finished_at = new Date();
+    }
+  }
+
+  async extract(data: unknown, options: RunOptions = {}): Promise<ExtractInfo> {
+    await this.ready();
+    return this.extractInternal(data, options);
+  }
+
+  async normalize(options: { schema_contract?: TSchemaContract } = {}): Promise<NormalizeInfo> {
+    await this.ready();
+    return this.normalizeInternal(options.schema_contract);
+  }
+
+  async load(): Promise<LoadInfo> {
+    await this.ready();
+    return this.loadInternal();
+  }
+
+  private groups(data: unknown, options: RunOptions): SourceGroup[] {
+    const runHints: ResourceOptions = {};
+    for (const k of ["table_name", "write_disposition", "primary_key", "merge_key", "columns", "schema_contract"] as const) {
+      if (options[k] !== undefined) (runHints as Record<string, unknown>)[k] = options[k];
+    }
+    const loose: DltResource[] = [];
+    const groups: SourceGroup[] = [];
+    const add = (item: unknown) => {
+      if (item instanceof DltSource) {
+        const src = item.clone();
+        const resources = src.allResources();
+        for (const r of resources) if (r.selected) r.apply_hints(runHints);
+        groups.push({
+          schemaName: src.schemaName,
+          resources,
+          defaults: { max_table_nesting: src.max_table_nesting, root_key: src.root_key, schema_contract: src.schema_contract },
+        });
+      } else if (item instanceof DltResource) {
+        loose.push(item.clone().apply_hints(runHints));
+      } else {
+        const name = options.table_name ?? (typeof item === "function" ? (item as Function).name : undefined);
+        loose.push(makeResource(item, { ...runHints, name }));
+      }
+    };
+    const isResourceList = Array.isArray(data) && data.length > 0 && data.every((d) => d instanceof DltResource || d instanceof DltSource);
+    if (isResourceList) (data as unknown[]).forEach(add);
+    else add(data);
+    if (loose.length) {
+      groups.unshift({ schemaName: this.default_schema_name ?? this.pipeline_name, resources: loose, defaults: {} });
+    }
+    return groups;
+  }
+
+  private async extractInternal(data: unknown, options: RunOptions): Promise<ExtractInfo> {
+    const started_at = new Date();
+    const state = structuredClone(this._state);
+    const packages: LoadPackage[] = [];
+    const schemas = new Map<string, Schema>();
+    try {
+      for (const group of this.groups(data, options)) {
+        const schema = (this._schemas.get(group.schemaName) ?? new Schema(group.schemaName)).clone();
+        // Replace starts incremental cursors and resource state over (dlt: reset_resource_state).
+        for (const r of group.resources) {
+          const wd = r.hints.write_disposition;
+          if ((typeof wd === "string" ? wd : wd?.disposition) === "replace") {
+            delete state.sources?.[group.schemaName]?.resources?.[r.name];
+          }
+        }
+        const result = await extractResources(group.resources, {
+          schema,
+          sourceName: group.schemaName,
+          defaults: group.defaults,
+          state: state as unknown as Record<string, unknown>,
+          onProgress: (p) => this.emit({ step: "extract", resource: p.resource, items: p.items }),
+        });
+        schemas.set(schema.name, schema);
+        state.schema_names = [...new Set([...(state.schema_names ?? []), schema.name])];
+        state.default_schema_name ??= schema.name;
+        if (result.tables.size === 0 && result.emptyReplaceTables.length === 0) continue;
+        packages.push({
+          load_id: newLoadId(),
+          schema_name: schema.name,
+          state: "extracted",
+          schema: schema.toStored(),
+          extracted: {
+            tables: Object.fromEntries(result.tables),
+            resources: result.resources,
+            empty_replace_tables: result.emptyReplaceTables,
+          },
+        });
+      }
+    } catch (e) {
+      throw this.stepFailed("extract", e, null);
+    }
+
+    state.pipeline_name = this.pipeline_name;
+    state.dataset_name = this.dataset_name;
+    state.destination_type = this.destination.destination_type;
+    state.destination_name = null;
+    if (bumpStateVersion(state)) {
+      // The state row rides with the data of this extract, so it commits together with it.
+      const schemaName = state.default_schema_name ?? this.pipeline_name;
+      let pkg = packages.find((p) => p.schema_name === schemaName) ?? packages[packages.length - 1];
+      if (!pkg) {
+        const schema = (schemas.get(schemaName) ?? this._schemas.get(schemaName) ?? new Schema(schemaName)).clone();
+        schemas.set(schemaName, schema);
+        pkg = {
+          load_id: newLoadId(),
+          schema_name: schemaName,
+          state: "extracted",
+          schema: schema.toStored(),
+          extracted: { tables: {}, resources: [], empty_replace_tables: [] },
+        };
+        packages.push(pkg);
+      }
+      pkg.extracted.state_row = {
+        version: state._state_version,
+        engine_version: STATE_ENGINE_VERSION,
+        pipeline_name: this.pipeline_name,
+        state: encodeState(state),
+        created_at: new Date(),
+        version_hash: state._version_hash,
+      };
+    }
+    state._local.first_run = this._state._local.first_run;
+    this._state = state;
+    for (const [name, schema] of schemas) this._schemas.set(name, schema);
+    this.pending.push(...packages);
+    await this.persist();
+    return new ExtractInfo({
+      pipeline_name: this.pipeline_name,
+      load_packages: packages.map((p) => packageInfo(p)),
+      first_run: this.first_run,
+      started_at,
+      finished_at: new Date(),
+    });
+  }
+
+  private async normalizeInternal(contract?: TSchemaContract): Promise<NormalizeInfo> {
+    const started_at = new Date();
+    const rowCounts: Record<string, number> = {};
+    const infos: LoadPackageInfo[] = [];
+    for (const pkg of this.pending) {
+      if (pkg.state !== "extracted") continue;
+      const schema = Schema.fromStored(pkg.schema);
+      const current = this._schemas.get(pkg.schema_name);
+      try {
+        const normalizer = new ItemsNormalizer(schema, { loadId: pkg.load_id, contract });
+        let rows = 0;
+        for (const [table, items] of Object.entries(pkg.extracted.tables)) {
+          normalizer.add(table, items);
+          rows += items.length;
+          this.emit({ step: "normalize", table, items: rows });
+        }
+        if (pkg.extracted.state_row) {
+          if (!schema.getTable(STATE_TABLE)) schema.updateTable(stateTableSchema());
+          normalizer.add(STATE_TABLE, [pkg.extracted.state_row]);
+        }
+        const tables = Object.fromEntries(normalizer.tables());
+        const counts = normalizer.rowCounts();
+        for (const w of normalizer.warnings()) console.warn(w);
+        const before = new Set(Object.keys(current?.tables ?? {}));
+        schema.bumpVersion();
+        pkg.normalized = { tables, row_counts: counts, warnings: normalizer.warnings() };
+        pkg.schema_update = Object.fromEntries(Object.entries(schema.tables).filter(([t]) => !before.has(t)));
+        pkg.schema = schema.toStored();
+        pkg.state = "normalized";
+        for (const [t, n] of Object.entries(counts)) rowCounts[t] = (rowCounts[t] ?? 0) + n;
+        this._schemas.set(schema.name, schema);
+        infos.push(packageInfo(pkg));
+      } catch (e) {
+        const jobId = `${pkg.schema_name}.${uniqIdHex(5)}.typed-jsonl`;
+        const failure = new NormalizeJobFailed(pkg.load_id, jobId, e instanceof Error ? e : new Error(String(e)));
+        (failure as { __context__?: unknown }).__context__ = e;
+        throw this.stepFailed("normalize", failure, pkg.load_id);
+      }
+    }
+    await this.persist();
+    return new NormalizeInfo({
+      pipeline_name: this.pipeline_name,
+      load_packages: infos,
+      row_counts: rowCounts,
+      first_run: this.first_run,
+      started_at,
+      finished_at: new Date(),
+    });
+  }
+
+  private async client(): Promise<DuckDBClient> {
+    return new DuckDBClient(await this.destination.open());
+  }
+
+  private async loadInternal(): Promise<LoadInfo> {
+    const started_at = new Date();
+    const packages: LoadPackageInfo[] = [];
+    const ready = this.pending.filter((p) => p.state === "normalized");
+    let location = "";
+    const info = () =>
+      new LoadInfo({
+        pipeline_name: this.pipeline_name,
+        location,
+        dataset_name: this.dataset_name,
+        load_packages: packages,
+        first_run: this.first_run,
+        started_at,
+        finished_at: new Date(),
+      });
+    if (ready.length === 0) {
+      location = (await this.destination.open().catch(() => undefined))?.location ?? "";
+      return info();
+    }
+    let client: DuckDBClient;
+    try {
+      client = await this.client();
+      location = client.location;
+    } catch (e) {
+      throw this.stepFailed("load", e, ready[0].load_id);
+    }
+    for (const pkg of ready) {
+      try {
+        const result = await loadPackage(client, pkg, {
+          dataset: this.dataset_name,
+          replaceStrategy: this.destination.replace_strategy,
+          raiseOnFailedJobs: this.raise_on_failed_jobs,
+          onProgress: (p) => this.emit({ step: "load", table: p.table, items: p.rows, done: p.done, total: p.total }),
+        });
+        packages.push(result.info);
+        this.pending = this.pending.filter((p) => p !== pkg);
+        this._state._local.first_run = false;
+        await this.persist();
+      } catch (e) {
+        if (e instanceof JobFailure) {
+          // A terminal job failure aborts the package (dlt 1.26 default): nothing of it is loaded.
+          this.pending = this.pending.filter((p) => p !== pkg);
+          await this.persist();
+          const aborted = packageInfo(pkg, "aborted");
+          aborted.jobs.failed_jobs.push({
+            state: "failed_jobs",
+            file_path: `${pkg.load_id}/failed_jobs/${e.jobId}`,
+            file_size: 0,
+            created_at: new Date(),
+            elapsed: 0,
+            job_file_info: { table_name: e.table, file_id: e.jobId.split(".")[1] ?? "", retry_count: 0, file_format: e.jobId.split(".").pop() ?? "", is_compressed: false, job_id: () => e.jobId },
+            failed_message: e.failedMessage,
+          });
+          packages.push(aborted);
+          throw this.stepFailed("load", new LoadClientJobFailed(pkg.load_id, e.jobId, e.failedMessage), pkg.load_id, info());
+        }
+        throw this.stepFailed("load", e, pkg.load_id, info());
+      }
+    }
+    return info();
+  }
+
+  /** Runs SQL on the destination database; rows come back as plain objects. */
+  async query(sql: string): Promise<ResultRow[]> {
+    const client = await this.client();
+    return client.rows(sql);
+  }
+
+  /** Forgets local state, schemas and pending packages; the destination is untouched. */
+  async drop(): Promise<void> {
+    await this.ready();
+    await this.store.drop(this.pipeline_name);
+    this._state = newState(this.pipeline_name);
+    this._schemas.clear();
+    this.pending = [];
+  }
+
+  async drop_pending_packages(): Promise<void> {
+    await this.ready();
+    this.pending = [];
+    await this.persist();
+  }
+
+  /** Pending packages, oldest first (for the notebook and for tests). */
+  list_pending_packages(): string[] {
+    return this.pending.map((p) => p.load_id);
+  }
+}
+
+function packageInfo(pkg: LoadPackage, state = pkg.state): LoadPackageInfo {
+  return {
+    load_id: pkg.load_id,
+    package_path: pkg.load_id,
+    state,
+    schema_name: pkg.schema_name,
+    schema_update: pkg.schema_update ?? {},
+    completed_at: null,
+    jobs: emptyJobs(),
+  };
+}
+
+export function pipeline(options: PipelineOptions = {}): Pipeline {
+  return new Pipeline(options);
+}
