@@ -1,5 +1,5 @@
 // The DuckDB side of a load: schema migration, bulk inserts through Arrow, transactions.
-import type { Table } from "apache-arrow";
+import { tableToIPC, type Table } from "apache-arrow";
 import type { TColumn, TNormalizedValue, TTableSchema } from "../../schema/types.ts";
 import { uniqIdHex } from "../../utils/digest.ts";
 import { rowsToArrow } from "./arrow.ts";
@@ -138,7 +138,8 @@ export class DuckDBClient {
     const caps = await this.capabilities();
     const columns = completeColumns(table);
     const scratch = `_pipebook_load_${uniqIdHex(6)}`;
-    await this.handle.connection.insertArrowTable(rowsToArrow(columns, rows), { name: scratch, schema: "main", create: true });
+    const ipc = tableToIPC(rowsToArrow(columns, rows), "stream");
+    await this.handle.connection.insertArrowFromIPCStream(ipc, { name: scratch, schema: "main", create: true });
     try {
       const names = columns.map((c) => quoteIdent(c.name)).join(", ");
       const select = columns

@@ -1,5 +1,8 @@
 // The one shape the engine needs from DuckDB-WASM, met by both the browser's AsyncDuckDBConnection
 // and Node's blocking DuckDBConnection (whose methods return plain values; `await` accepts both).
+// Arrow data goes in as IPC bytes, never as Table objects: DuckDB-WASM checks Arrow classes with
+// instanceof, and a second copy of apache-arrow (ESM next to the CJS build it requires in Node)
+// makes such inserts silently store nothing.
 import type { Table } from "apache-arrow";
 
 export interface ArrowInsertOptions {
@@ -10,7 +13,7 @@ export interface ArrowInsertOptions {
 
 export interface SqlConnection {
   query(sql: string): Promise<Table> | Table;
-  insertArrowTable(table: Table, options: ArrowInsertOptions): Promise<void> | void;
+  insertArrowFromIPCStream(buffer: Uint8Array, options: ArrowInsertOptions): Promise<void> | void;
 }
 
 /** An open DuckDB database: a connection for the engine, and how to name it in LoadInfo. */
