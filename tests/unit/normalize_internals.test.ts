@@ -1,0 +1,95 @@
+// Building blocks of the normalizer checked against independent references: the hand-written
+// ISO parser against known instants, the fast shake_128 against @noble/hashes (via digest128).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { digest128Short } from "../../src/dlt/normalize/fast_digest.ts";
+import { nestedRowId, randomRowId } from "../../src/dlt/normalize/row_ids.ts";
+import {
+  civilFromDays,
+  daysFromCivil,
+  formatIsoMicros,
+  parseIsoLike,
+  pyFloat,
+} from "../../src/dlt/normalize/temporal.ts";
+import { digest128 } from "../../src/dlt/utils/digest.ts";
+
+describe("fast shake_128 row ids", () => {
+  it("matches dlt's verified nested ids", () => {
+    expect(nestedRowId("hVIfoBu1SR0iIw", "users__pets", 0)).toBe("5BasYlzMUxYdOg");
+    expect(nestedRowId("hVIfoBu1SR0iIw", "users__pets", 1)).toBe("J+bgg0i7pQ/kUg");
+    expect(nestedRowId("z5jIxXIbUnmbKw", "ups__kids", 0)).toBe("MLWFOonzK0aNQQ");
+  });
+
+  it("equals digest128 for any string, at the block boundary and beyond", () => {
+    for (const n of [0, 1, 135, 136, 166, 167, 168, 169, 400]) {
+      const s = "x".repeat(n);
+      expect(digest128Short(s)).toBe(digest128(s));
+    }
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => digest128Short(s) === digest128(s)), { numRuns: 500 });
+    fc.assert(fc.property(fc.string({ unit: "grapheme", maxLength: 40 }), (s) => digest128Short(s) === digest128(s)));
+  });
+
+  it("random root ids are 14 base64 chars from 10 random bytes", () => {
+    const ids = Array.from({ length: 10_000 }, randomRowId);
+    for (const id of ids) {
+      expect(id).toMatch(/^[A-Za-z0-9+/]{13}[AQgw]$/);
+      expect(atob(id + "==")).toHaveLength(10);
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe("ISO-like parsing", () => {
+  const utc = (...p: number[]) => Date.UTC(p[0], p[1] - 1, ...p.slice(2)) * 1000;
+
+  it.each([
+    ["2024-01-15T10:00:00Z", { kind: "datetime", micros: utc(2024, 1, 15, 10) }],
+    ["2024-01-15T10:00:00.5+05:30", { kind: "datetime", micros: utc(2024, 1, 15, 4, 30) + 500_000 }],
+    ["2024-01-15T10:00:00-0200", { kind: "datetime", micros: utc(2024, 1, 15, 12) }],
+    ["2024-01-15T10:00:00+02", { kind: "datetime", micros: utc(2024, 1, 15, 8) }],
+    ["2024-01-15T10", { kind: "datetime", micros: utc(2024, 1, 15, 10) }],
+    ["2024-015T10:00", { kind: "datetime", micros: utc(2024, 1, 15, 10) }],
+    ["2024-W03-1T10:00:00", { kind: "datetime", micros: utc(2024, 1, 15, 10) }],
+    ["2024/01/15 10:00:00.25", { kind: "datetime", micros: utc(2024, 1, 15, 10) + 250_000 }],
+    ["1999-12-31", { kind: "date", days: daysFromCivil(1999, 12, 31) }],
+    ["2024-060", { kind: "date", days: daysFromCivil(2024, 2, 29) }],
+    ["2020-W53", { kind: "date", days: daysFromCivil(2020, 12, 28) }],
+    ["10:30", { kind: "time", micros: (10 * 3600 + 30 * 60) * 1e6 }],
+    ["202401", { kind: "time", micros: (20 * 3600 + 24 * 60 + 1) * 1e6 }],
+  ])("%s", (text, expected) => {
+    expect(parseIsoLike(text)).toEqual(expected);
+  });
+
+  it.each(["", "abc", "2024-13-01", "2024-02-30", "2021-W53", "2024-01-15T10:00:00+25:00", "2024-01-15X10:00",
+    "2024-01-15T10:00:60", "2024-01-15T10:00:00.1234567890Z", "15.01.2024", "2024-1-5T10:00"])(
+    "%s is not a date/time",
+    (text) => expect(parseIsoLike(text)).toBeNull(),
+  );
+
+  // Microseconds since the epoch stay exact as JS numbers until ~2255 (2^53 µs); beyond that the
+  // loader representation (TNormalizedValue: number) is itself approximate.
+  it("agrees with Date for ISO instants (years 1..2255)", () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date("0001-01-01T00:00:00Z"), max: new Date("2255-12-31T23:59:59Z"), noInvalidDate: true }), (d) => {
+        const iso = d.toISOString();
+        const parsed = parseIsoLike(iso);
+        return parsed?.kind === "datetime" && parsed.micros === d.getTime() * 1000 &&
+          formatIsoMicros(parsed.micros) === iso.slice(0, 19) + (d.getUTCMilliseconds() ? `.${iso.slice(20, 23)}000` : "");
+      }),
+    );
+  });
+
+  it("civil ↔ days round-trips", () => {
+    fc.assert(fc.property(fc.integer({ min: -719_162, max: 2_932_896 }), (days) => {
+      const [y, m, d] = civilFromDays(days);
+      return daysFromCivil(y, m, d) === days;
+    }));
+  });
+
+  it("reads numbers as Python's float() does", () => {
+    expect(["1", " 2.5 ", "1e3", "-.5", "1_000.0", "inf", "-Infinity", "nan"].map(pyFloat)).toEqual([
+      1, 2.5, 1000, -0.5, 1000, Infinity, -Infinity, NaN,
+    ]);
+    expect(["", "1__0", "0x10", "1e", ".", "abc", "1,5"].map(pyFloat)).toEqual([null, null, null, null, null, null, null]);
+  });
+});
