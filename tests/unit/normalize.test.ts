@@ -382,6 +382,16 @@ describe("row ids (§3.5)", () => {
     expect(rows("dim")[1]._dlt_id).toBe(digest128('{"c1":"foo","c2":1,"customer_key":1,"nested":{"a":2,"b":1}}'));
   });
 
+  it("hashes dates and big integers as orjson writes them", () => {
+    const s = schemaWith({ name: "dim", write_disposition: "merge", "x-merge-strategy": "scd2" });
+    const { rows } = normalize(s, "dim", [
+      { k: 2 ** 70, ts: new Date(Date.UTC(2024, 0, 1)), ms: new Date(Date.UTC(2024, 0, 1, 0, 0, 0, 5)) },
+    ]);
+    expect(rows("dim")[0]._dlt_id).toBe(
+      digest128('{"k":1180591620717411303424,"ms":"2024-01-01T00:00:00.005000Z","ts":"2024-01-01T00:00:00Z"}'),
+    );
+  });
+
   it("scd2 with a custom row version column uses random ids", () => {
     const s = schemaWith({
       name: "dim", write_disposition: "merge", "x-merge-strategy": "scd2", "x-row-version-column-name": "v",

@@ -39,10 +39,11 @@ export function pyBoolStr(v: boolean): string {
 }
 
 /**
- * Compact JSON in insertion order (orjson without sorting): Dates as ISO with `Z`, bigints and
- * integral numbers as exact integers, bytes as base64, undefined object members skipped.
+ * Compact JSON as dlt's orjson writes it: Dates as ISO with `Z`, bigints and integral numbers as
+ * exact integers, bytes as base64, undefined object members skipped. Keys keep insertion order
+ * unless `sortKeys` (used for row hashes, where dlt sorts keys at every level).
  */
-export function compactJson(value: unknown): string {
+export function compactJson(value: unknown, sortKeys = false): string {
   if (value === null || value === undefined) return "null";
   switch (typeof value) {
     case "string":
@@ -64,21 +65,22 @@ export function compactJson(value: unknown): string {
     for (let i = 0; i < value.length; i++) {
       if (i) out += ",";
       const item = value[i];
-      out += item === undefined ? "null" : compactJson(item);
+      out += item === undefined ? "null" : compactJson(item, sortKeys);
     }
     return out + "]";
   }
   if (value instanceof Date) return JSON.stringify(formatIsoMicros(microsFromDate(value)) + "Z");
   if (value instanceof Uint8Array) return JSON.stringify(base64(value));
   const obj = value as Record<string, unknown>;
+  const keys = sortKeys ? Object.keys(obj).sort() : Object.keys(obj);
   let out = "{";
   let first = true;
-  for (const k in obj) {
+  for (const k of keys) {
     const item = obj[k];
     if (item === undefined) continue;
     if (!first) out += ",";
     first = false;
-    out += JSON.stringify(k) + ":" + compactJson(item);
+    out += JSON.stringify(k) + ":" + compactJson(item, sortKeys);
   }
   return out + "}";
 }

@@ -1,9 +1,10 @@
 // Row keys (`_dlt_id`) as dlt derives them (reference §3.5). Root rows get random ids unless the
 // merge strategy needs deterministic ones; nested rows always hash their position under the
 // parent, which is what lets merge replace nested rows by key.
-import { canonicalJson, digest128 } from "../utils/digest.ts";
+import { digest128 } from "../utils/digest.ts";
 import { DLT_TABLE_PREFIX } from "../schema/schema.ts";
 import { digest128Short } from "./fast_digest.ts";
+import { compactJson } from "./pyformat.ts";
 
 const ID_BYTES = 10;
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -51,14 +52,14 @@ export function keyHashRowId(row: Record<string, unknown>, primaryKey: readonly 
     if (!(k in row)) throw new KeyError(k);
     subset[k] = row[k];
   }
-  return digest128(canonicalJson(subset), ID_BYTES);
+  return digest128(compactJson(subset, true), ID_BYTES);
 }
 
 /** scd2 root id: hash of the original item without dlt's own `_dlt…` keys. */
 export function rowHashRowId(item: Record<string, unknown>): string {
   const subset: Record<string, unknown> = {};
   for (const k in item) if (!k.startsWith(DLT_TABLE_PREFIX)) subset[k] = item[k];
-  return digest128(canonicalJson(subset), ID_BYTES);
+  return digest128(compactJson(subset, true), ID_BYTES);
 }
 
 /** Python's KeyError, raised when a row lacks a primary key column needed for its id. */
