@@ -445,3 +445,21 @@ describe("multiple add() calls and the state table", () => {
     expect(n.rowCounts()).toEqual({});
   });
 });
+
+describe("S9 / S12 — evolution across runs and key hints", () => {
+  it("S9: a new field on run 2 is appended as a new column; run 1 rows are untouched", () => {
+    const s = schemaWith({ name: "items" });
+    normalize(s, "items", [{ id: 1, name: "a" }]);
+    const run2 = normalize(s, "items", [{ id: 2, name: "b", extra: true }]);
+    expect(types(s, "items")).toEqual(["id bigint", "name text", "_dlt_load_id text", "_dlt_id text", "extra bool"]);
+    expect(pick(run2.rows("items"), "id", "name", "extra")).toEqual([[2, "b", true]]);
+  });
+
+  it("S12: a primary key on append becomes a typed, non-nullable key column (no dedup)", () => {
+    const s = schemaWith({ name: "t", columns: { id: { name: "id", primary_key: true, nullable: false } } });
+    const { rows } = normalize(s, "t", [{ id: 1 }, { id: 1 }]);
+    expect(s.tables.t.columns.id).toEqual({ name: "id", data_type: "bigint", nullable: false, primary_key: true });
+    expect(rows("t")).toHaveLength(2);
+    expect(rows("t")[0]._dlt_id).not.toBe(rows("t")[1]._dlt_id);
+  });
+});
