@@ -175,6 +175,20 @@ describe("S4 — naming of tables and keys", () => {
   });
 });
 
+describe("keys named like Object.prototype members", () => {
+  it("are ordinary columns and tables", () => {
+    const s = schemaWith({ name: "t" });
+    const { rows } = normalize(s, "t", [
+      { constructor: 1, toString: "x", valueOf: true, constructor__k: null, __proto__x: 2 },
+      { constructor: "2" },
+    ]);
+    expect(types(s, "t")).toEqual([
+      "constructor bigint", "to_string text", "value_of bool", "proto__x bigint", "_dlt_load_id text", "_dlt_id text",
+    ]);
+    expect(pick(rows("t"), "constructor", "to_string")).toEqual([[1, "x"], [2, null]]);
+  });
+});
+
 describe("S5 — empty containers and nulls", () => {
   it("creates nothing for {}, [] and null; warns about null-only columns", () => {
     const s = schemaWith({ name: "t" });

@@ -38,12 +38,16 @@ export function isDltName(name: string): boolean {
 export function resolveContract(schema: Schema, tableName: string, override?: TSchemaContract): ContractDict {
   if (isDltName(tableName)) return { ...EVOLVE };
   if (override !== undefined && override !== null) return expandContract(override);
-  let table: TTableSchema | undefined = schema.tables[tableName];
+  let table = ownTable(schema, tableName);
   while (table) {
     if (table.schema_contract !== undefined) return expandContract(table.schema_contract);
-    table = table.parent ? schema.tables[table.parent] : undefined;
+    table = table.parent ? ownTable(schema, table.parent) : undefined;
   }
   return expandContract(schema.settings.schema_contract);
+}
+
+function ownTable(schema: Schema, name: string): TTableSchema | undefined {
+  return Object.hasOwn(schema.tables, name) ? schema.tables[name] : undefined;
 }
 
 /** dlt's notion of a new table for contracts: absent or without any complete column. */
@@ -67,7 +71,7 @@ export function applyContract(
   newColumns: Record<string, TColumn>,
   dataItem: Record<string, unknown>,
 ): { filters: ContractFilter[]; tableAllowed: boolean } {
-  const existing = schema.tables[tableName];
+  const existing = ownTable(schema, tableName);
   const isNew = isNewTable(existing);
   if (isNew && contract.tables !== "evolve") {
     if (contract.tables === "freeze") {
@@ -92,7 +96,7 @@ export function applyContract(
   for (const name of Object.keys(newColumns)) {
     if (isDltName(name)) continue;
     const isVariant = !!newColumns[name].variant;
-    const prior = existing?.columns[name];
+    const prior = existing && Object.hasOwn(existing.columns, name) ? existing.columns[name] : undefined;
     const isNewColumn = !prior || prior.data_type === undefined;
     if (columnMode !== "evolve" && !isVariant && isNewColumn) {
       if (columnMode === "freeze") {

@@ -74,6 +74,18 @@ function isDict(v: unknown): v is RawRow {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
 }
 
+// Lookups by data-derived names must not see Object.prototype members (a key `constructor`
+// would otherwise find a function): schema entries are always objects.
+function tableOf(schema: Schema, name: string): TTableSchema | undefined {
+  const t = schema.tables[name];
+  return typeof t === "object" ? t : undefined;
+}
+
+function columnOf(columns: Record<string, TColumn>, name: string): TColumn | undefined {
+  const c = columns[name];
+  return typeof c === "object" ? c : undefined;
+}
+
 /** dlt replaces empty and blank keys by `_empty`; all other keys are normalized as paths. */
 function normalizeKey(key: string): string {
   return key.trim() === "" ? "_empty" : normalizePath(key);
@@ -139,7 +151,7 @@ export class ItemsNormalizer {
    */
   addEmpty(rootTable: string): void {
     const table = normalizeTableIdentifier(rootTable);
-    const t = this.schema.tables[table];
+    const t = tableOf(this.schema, table);
     if (!t || t["x-normalizer"]?.["seen-data"]) return;
     this.dirty = true;
     this.ctx = this.rootContext(table);
@@ -175,11 +187,11 @@ export class ItemsNormalizer {
     this.dirty = false;
     const warnings: string[] = [];
     for (const table of this.out.keys()) {
-      const t = this.schema.tables[table];
+      const t = tableOf(this.schema, table);
       if (!t) continue;
       const nullOnly = [...(this.nullOnly.get(table) ?? [])]
         .sort()
-        .filter((c) => t.columns[c]?.data_type === undefined);
+        .filter((c) => columnOf(t.columns, c)?.data_type === undefined);
       const unbound: TColumn[] = [];
       for (const col of Object.values(t.columns)) {
         if (col.data_type !== undefined) continue;
@@ -199,7 +211,7 @@ export class ItemsNormalizer {
   // ---------------------------------------------------------------- relational structure
 
   private rootContext(table: string): RootContext {
-    const t = this.schema.tables[table];
+    const t = tableOf(this.schema, table);
     let rowIdKind: RowIdKind = "random";
     const strategy = t?.write_disposition === "merge" ? (t["x-merge-strategy"] ?? "delete-insert") : undefined;
     if (strategy === "upsert" || strategy === "insert-only") rowIdKind = "key_hash";
@@ -248,14 +260,15 @@ export class ItemsNormalizer {
 
   /** Tables defined in the schema without a parent are roots; everything else is nested. */
   private isNestedTable(table: string): boolean {
-    const t = this.schema.tables[table];
+    const t = tableOf(this.schema, table);
     return t ? !!t.parent : true;
   }
 
   /** A dict/list stays a json value when nesting is exhausted or the column is typed json. */
   private keepsJson(table: string, column: string, level: number): boolean {
     if (level <= 0) return true;
-    const col = this.schema.tables[table]?.columns[column];
+    const t = tableOf(this.schema, table);
+    const col = t && columnOf(t.columns, column);
     const type = col?.data_type ?? this.hints.preferredType(column);
     return type === "json";
   }
@@ -276,7 +289,7 @@ export class ItemsNormalizer {
     let rowId = row[C_DLT_ID] as string;
     if (!rowId) rowId = this.addRowId(table, dict, row, parentRowId, pos, isRoot);
     const source = this.ctx.rootKeySource;
-    if (source !== null && isRoot && table === this.ctx.table && source in row) {
+    if (source !== null && isRoot && table === this.ctx.table && Object.hasOwn(row, source)) {
       extend = { ...extend, [C_DLT_ROOT_ID]: row[source] };
     }
     if (!this.processRow(info, table, parentTable, row, write)) return;
@@ -400,7 +413,7 @@ export class ItemsNormalizer {
       this.newColumns = null;
       info.contract ??= resolveContract(
         this.schema,
-        table in this.schema.tables ? table : parentTable || table,
+        tableOf(this.schema, table) ? table : parentTable || table,
         this.contractOverride,
       );
       if (!isEvolveAll(info.contract)) {
@@ -439,7 +452,7 @@ export class ItemsNormalizer {
    * `this.newColumns`. NULLs are dropped (after the nullability check).
    */
   private coerceRow(table: string, row: RawRow): NormalizedRow {
-    const cols = this.schema.tables[table]?.columns ?? NO_COLUMNS;
+    const cols = tableOf(this.schema, table)?.columns ?? NO_COLUMNS;
     const out: NormalizedRow = {};
     let newColumns: Record<string, TColumn> | null = null;
     for (const k in row) {
@@ -448,7 +461,7 @@ export class ItemsNormalizer {
         this.coerceNull(cols, table, k);
         continue;
       }
-      const col = cols[k];
+      const col = columnOf(cols, k);
       if (col !== undefined) {
         const type = col.data_type;
         if (type !== undefined) {
@@ -489,7 +502,7 @@ export class ItemsNormalizer {
   }
 
   private coerceNull(cols: Record<string, TColumn>, table: string, column: string): void {
-    const col = cols[column];
+    const col = columnOf(cols, column);
     if (col !== undefined && col.data_type !== undefined) {
       if (col.nullable === false) throw new CannotCoerceNullException(this.schema.name, table, column);
       return;
@@ -510,7 +523,7 @@ export class ItemsNormalizer {
    * `<col>__v_<type>`, which is never varianted again). Result in the slot fields.
    */
   private coerceNewValue(cols: Record<string, TColumn>, table: string, column: string, v: unknown, isVariant: boolean): void {
-    let existing: TColumn | undefined = cols[column];
+    let existing = columnOf(cols, column);
     let incomplete: TColumn | undefined;
     if (existing !== undefined && existing.data_type === undefined) {
       incomplete = existing;
@@ -538,13 +551,13 @@ export class ItemsNormalizer {
     cols: Record<string, TColumn>, table: string, column: string, from: TDataType, v: unknown, isVariant: boolean,
   ): void {
     if (isVariant) {
-      throw new CannotCoerceColumnException(this.schema.name, table, column, from, cols[column]?.data_type, v);
+      throw new CannotCoerceColumnException(this.schema.name, table, column, from, columnOf(cols, column)?.data_type, v);
     }
     let variant = this.variantName(column, from);
     if (from === "json") {
       // columns varianted before `complex` was renamed to `json` keep receiving the values
       const legacy = `${column}__v_complex`;
-      if (cols[legacy]?.variant) variant = legacy;
+      if (columnOf(cols, legacy)?.variant) variant = legacy;
     }
     this.coerceNewValue(cols, table, variant, v, true);
   }
@@ -585,7 +598,7 @@ export class ItemsNormalizer {
    * gets its type moves to the position of its first data, as in dlt (`merge_columns`).
    */
   private updateSchema(table: string, parentTable: string, newColumns: Record<string, TColumn>): void {
-    const existing = this.schema.tables[table];
+    const existing = tableOf(this.schema, table);
     if (existing === undefined) {
       const created: TTableSchema = { name: table, columns: {} };
       if (parentTable) created.parent = parentTable;
@@ -596,7 +609,7 @@ export class ItemsNormalizer {
     const columns = existing.columns;
     for (const name in newColumns) {
       const col = newColumns[name];
-      const prior = columns[name];
+      const prior = columnOf(columns, name);
       if (prior === undefined) columns[name] = col;
       else {
         if (prior.data_type === undefined && col.data_type !== undefined) delete columns[name];
@@ -609,7 +622,7 @@ export class ItemsNormalizer {
 /** Applies remembered contract decisions to a row; false when the row is to be discarded. */
 function filterColumns(filtered: Map<string, TSchemaContractMode>, row: RawRow): boolean {
   for (const [name, mode] of filtered) {
-    if (!(name in row)) continue;
+    if (!Object.hasOwn(row, name)) continue;
     if (mode === "discard_row") return false;
     if (mode === "discard_value") delete row[name];
   }

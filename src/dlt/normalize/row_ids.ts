@@ -49,7 +49,7 @@ export function nestedRowId(parentRowId: string, table: string, listIdx: number)
 export function keyHashRowId(row: Record<string, unknown>, primaryKey: readonly string[]): string {
   const subset: Record<string, unknown> = {};
   for (const k of primaryKey) {
-    if (!(k in row)) throw new KeyError(k);
+    if (!Object.hasOwn(row, k)) throw new KeyError(k);
     subset[k] = row[k];
   }
   return digest128(compactJson(subset, true), ID_BYTES);
