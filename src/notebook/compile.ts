@@ -1,0 +1,263 @@
+// The cell compiler: turns one code cell (TypeScript or JavaScript) into an async function that
+// shares top-level bindings with the cells run before it. Pure text → text, so it runs in the
+// worker and in Node (unit tests) alike.
+//
+// Shape of the output (everything before the cell's first line sits on ONE line, so a stack
+// frame's line minus HEADER_LINES is the cell's own line):
+//
+//   (async function (__pb_scope, __pb_rt) { <prelude: earlier bindings, builtins, sync()>
+//   <cell line 1>
+//   ...
+//   })
+//   //# sourceURL=<url>
+//
+// Top-level declarations stay where they are (so `const`, TDZ and hoisting behave as in a
+// module); a sync() function declared in the same scope copies them into the shared scope when
+// the cell ends, even when it throws. The last expression statement becomes `return (...)`.
+import { parse, type Node } from "acorn";
+import { transform } from "sucrase";
+
+export type BindingKind = "const" | "let" | "var" | "function" | "class";
+export type CellLanguage = "ts" | "js";
+
+export interface DefinedSource {
+  name: string;
+  /** what the binding holds: a resource (also transformer) or a source factory */
+  kind: "resource" | "source" | "transformer";
+}
+
+export interface CompiledCell {
+  /** JavaScript text that evaluates to `async (scope, rt) => lastValue` */
+  code: string;
+  declared: Array<{ name: string; kind: BindingKind }>;
+  /** top-level `const x = dlt.resource/source/transformer(...)`: what the Load dialog offers */
+  sources: DefinedSource[];
+  hasLastExpression: boolean;
+}
+
+export interface CompileOptions {
+  language?: CellLanguage;
+  /** bindings made by earlier cells, by name */
+  scope?: ReadonlyMap<string, BindingKind>;
+  /** names every cell sees without declaring them (dlt, console, display) */
+  builtins?: readonly string[];
+  /** names the cell in stack traces */
+  url?: string;
+}
+
+export const HEADER_LINES = 1;
+
+export class CellSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+    this.name = "SyntaxError";
+  }
+}
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+function transpile(source: string, language: CellLanguage): string {
+  if (language === "js") return source;
+  try {
+    // sucrase keeps every line where it was: error lines need no source map.
+    return transform(source, { transforms: ["typescript"], disableESTransforms: true, keepUnusedImports: true }).code;
+  } catch (e) {
+    const err = e as Error & { loc?: { line: number; column: number } };
+    const loc = err.loc ?? lineColumnFromMessage(err.message);
+    throw new CellSyntaxError(err.message.replace(/\s*\(\d+:\d+\)\s*$/, ""), loc.line, loc.column);
+  }
+}
+
+function lineColumnFromMessage(message: string): { line: number; column: number } {
+  const m = /\((\d+):(\d+)\)/.exec(message);
+  return m ? { line: Number(m[1]), column: Number(m[2]) } : { line: 1, column: 0 };
+}
+
+function patternNames(node: any, out: string[]): void {
+  if (!node) return;
+  switch (node.type) {
+    case "Identifier":
+      out.push(node.name);
+      break;
+    case "ObjectPattern":
+      for (const p of node.properties) patternNames(p.type === "RestElement" ? p.argument : p.value, out);
+      break;
+    case "ArrayPattern":
+      for (const e of node.elements) patternNames(e, out);
+      break;
+    case "RestElement":
+      patternNames(node.argument, out);
+      break;
+    case "AssignmentPattern":
+      patternNames(node.left, out);
+      break;
+  }
+}
+
+/** `dlt.resource(...)`, `dlt.source(...)(...)`-less forms, and `.with_name(...)`-style chains on them */
+function dltFactoryKind(init: any): DefinedSource["kind"] | undefined {
+  let node = init;
+  while (node) {
+    if (node.type === "AwaitExpression" || node.type === "ParenthesizedExpression") {
+      node = node.argument ?? node.expression;
+      continue;
+    }
+    if (node.type !== "CallExpression") return undefined;
+    const callee = node.callee;
+    if (
+      callee.type === "MemberExpression" &&
+      callee.object.type === "Identifier" &&
+      callee.object.name === "dlt" &&
+      !callee.computed &&
+      ["resource", "source", "transformer"].includes(callee.property.name)
+    ) {
+      return callee.property.name;
+    }
+    // resource.add_map(...).with_name(...) keeps it a resource; a call of a source factory makes a source
+    if (callee.type === "MemberExpression") node = callee.object;
+    else if (callee.type === "CallExpression") {
+      const inner = dltFactoryKind(callee);
+      return inner === "source" ? "source" : inner;
+    } else return undefined;
+  }
+  return undefined;
+}
+
+export function compileCell(source: string, options: CompileOptions = {}): CompiledCell {
+  const language = options.language ?? "ts";
+  const scope = options.scope ?? new Map<string, BindingKind>();
+  const builtins = options.builtins ?? [];
+  const body = transpile(source, language);
+
+  let program: any;
+  try {
+    program = parse(body, {
+      ecmaVersion: "latest",
+      sourceType: "script",
+      allowAwaitOutsideFunction: true,
+      locations: true,
+    });
+  } catch (e) {
+    const err = e as Error & { loc?: { line: number; column: number } };
+    const msg = err.message.replace(/\s*\(\d+:\d+\)\s*$/, "");
+    if (/'import' and 'export' may appear only/.test(msg)) {
+      throw new CellSyntaxError(
+        "import/export are not available in cells: `dlt` is already in scope, and bindings are shared between cells",
+        err.loc?.line ?? 1,
+        err.loc?.column ?? 0,
+      );
+    }
+    throw new CellSyntaxError(msg, err.loc?.line ?? 1, err.loc?.column ?? 0);
+  }
+
+  const declared: CompiledCell["declared"] = [];
+  const sources: DefinedSource[] = [];
+  for (const stmt of program.body as any[]) {
+    if (stmt.type === "VariableDeclaration") {
+      for (const d of stmt.declarations) {
+        const names: string[] = [];
+        patternNames(d.id, names);
+        for (const name of names) declared.push({ name, kind: stmt.kind });
+        if (d.id.type === "Identifier") {
+          const kind = dltFactoryKind(d.init);
+          if (kind) sources.push({ name: d.id.name, kind });
+        }
+      }
+    } else if (stmt.type === "FunctionDeclaration" && stmt.id) {
+      declared.push({ name: stmt.id.name, kind: "function" });
+    } else if (stmt.type === "ClassDeclaration" && stmt.id) {
+      declared.push({ name: stmt.id.name, kind: "class" });
+    }
+  }
+  const declaredNames = new Set(declared.map((d) => d.name));
+
+  // Earlier bindings come in as locals; a cell that declares the same name gets its own.
+  const consts: string[] = [];
+  const lets: string[] = [];
+  for (const [name, kind] of scope) {
+    if (declaredNames.has(name) || !IDENT.test(name)) continue;
+    (kind === "const" ? consts : lets).push(name);
+  }
+  const ownBuiltins = builtins.filter((b) => !declaredNames.has(b) && !scope.has(b));
+
+  const syncLines: string[] = [];
+  for (const name of lets) syncLines.push(`__pb_scope[${JSON.stringify(name)}] = ${name};`);
+  for (const d of declared) {
+    // const/let/class may still be in their temporal dead zone when the cell threw early.
+    const tdz = d.kind === "const" || d.kind === "let" || d.kind === "class";
+    const assign = `__pb_scope[${JSON.stringify(d.name)}] = ${d.name};`;
+    syncLines.push(tdz ? `try { ${assign} } catch {}` : assign);
+  }
+
+  let text = body;
+  const last = program.body[program.body.length - 1] as Node & { expression?: Node; type: string } | undefined;
+  const hasLastExpression = !!last && last.type === "ExpressionStatement";
+  if (hasLastExpression && last?.expression) {
+    const expr = body.slice(last.expression.start, last.expression.end);
+    text = body.slice(0, last.start) + `return (${expr});` + body.slice(last.end);
+  }
+
+  const prelude = [
+    ownBuiltins.length ? `const { ${ownBuiltins.join(", ")} } = __pb_rt.builtins;` : "",
+    consts.length ? `const { ${consts.join(", ")} } = __pb_scope;` : "",
+    lets.length ? `let { ${lets.join(", ")} } = __pb_scope;` : "",
+    `function __pb_sync() { ${syncLines.join(" ")} }`,
+    `__pb_rt.sync = __pb_sync;`,
+  ]
+    .filter(Boolean)
+    .join(" ");
+
+  const url = options.url ?? "cell.js";
+  const code = `(async function (__pb_scope, __pb_rt) { ${prelude}\n${text}\n})\n//# sourceURL=${url}`;
+  return { code, declared, sources, hasLastExpression };
+}
+
+export interface CellRuntime {
+  builtins: Record<string, unknown>;
+  sync?: () => void;
+}
+
+/** Evaluates a compiled cell against the shared scope; bindings are synced even on error. */
+export async function runCompiled(
+  compiled: CompiledCell,
+  scope: Record<string, unknown>,
+  builtins: Record<string, unknown>,
+): Promise<unknown> {
+  // Indirect eval: the cell sees globals, never this module's locals.
+  const fn = (0, eval)(compiled.code) as (scope: Record<string, unknown>, rt: CellRuntime) => Promise<unknown>;
+  const rt: CellRuntime = { builtins };
+  try {
+    return await fn(scope, rt);
+  } finally {
+    rt.sync?.();
+  }
+}
+
+export interface CellLocation {
+  line: number;
+  column: number;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The cell line an error came from: the first stack frame in the cell's own code. */
+export function errorLocation(error: unknown, url: string): CellLocation | undefined {
+  if (error instanceof CellSyntaxError) return { line: error.line, column: error.column };
+  const re = new RegExp(`${escapeRegExp(url)}:(\\d+):(\\d+)`);
+  const seen = new Set<unknown>();
+  let e: any = error;
+  // The engine wraps a failing generator's error (PipelineStepFailed.exception, Error.cause).
+  while (e && typeof e === "object" && !seen.has(e)) {
+    seen.add(e);
+    const m = typeof e.stack === "string" ? re.exec(e.stack) : null;
+    if (m) return { line: Number(m[1]) - HEADER_LINES, column: Number(m[2]) };
+    e = e.exception ?? e.cause;
+  }
+  return undefined;
+}
