@@ -1,0 +1,111 @@
+// The page's handle on the runtime worker: starts it, runs cells one at a time, and restarts
+// it to stop a runaway cell. Terminating is the only way to interrupt `while (true) {}`.
+import * as Comlink from "comlink";
+import type { DatabaseInfo, RunEvent, RuntimeApi, SqlOutcome } from "../worker/api.ts";
+
+function deferred(): { promise: Promise<never>; reject: (e: unknown) => void } {
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<never>((_, r) => (reject = r));
+  return { promise, reject };
+}
+
+export type RuntimeStatus = "off" | "starting" | "ready" | "busy" | "failed";
+
+export class Runtime {
+  status = $state<RuntimeStatus>("off");
+  database = $state<DatabaseInfo | undefined>();
+  error = $state<string | undefined>();
+  /** bumps on every (re)start: results and bindings of an older generation are gone */
+  generation = $state(0);
+
+  private worker?: Worker;
+  private proxy?: Comlink.Remote<RuntimeApi>;
+  private ready?: Promise<Comlink.Remote<RuntimeApi>>;
+  private running = 0;
+  /** rejects every call in flight when the worker is terminated (Comlink would wait forever) */
+  private killed = deferred();
+
+  constructor(private readonly options: { memory?: boolean } = {}) {
+    this.killed.promise.catch(() => undefined);
+  }
+
+  start(): Promise<Comlink.Remote<RuntimeApi>> {
+    if (this.ready) return this.ready;
+    this.status = "starting";
+    this.error = undefined;
+    this.generation++;
+    const worker = new Worker(new URL("../worker/runtime.worker.ts", import.meta.url), { type: "module", name: "pipebook-runtime" });
+    this.worker = worker;
+    const proxy = Comlink.wrap<RuntimeApi>(worker);
+    this.proxy = proxy;
+    this.ready = proxy.init(this.options).then(
+      (info) => {
+        if (this.worker !== worker) throw new Error("restarted");
+        this.database = info;
+        this.status = "ready";
+        return proxy;
+      },
+      (e) => {
+        this.status = "failed";
+        this.error = String((e as Error)?.message ?? e);
+        this.ready = undefined;
+        throw e;
+      },
+    );
+    return this.ready;
+  }
+
+  /** Ends the worker at once: a running cell stops wherever it is; DuckDB goes with it. */
+  terminate(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.killed.reject(new Error("The runtime was stopped"));
+    this.killed = deferred();
+    this.killed.promise.catch(() => undefined);
+    if (this.proxy) this.proxy[Comlink.releaseProxy]();
+    this.proxy = undefined;
+    this.ready = undefined;
+    this.running = 0;
+    this.status = "off";
+  }
+
+  restart(): Promise<Comlink.Remote<RuntimeApi>> {
+    this.terminate();
+    return this.start();
+  }
+
+  /** Flushes the WAL into the database file, then ends the worker; bounded in time. */
+  async shutdown(timeoutMs = 1500): Promise<void> {
+    if (this.proxy && this.status === "ready") {
+      await Promise.race([this.proxy.checkpoint(), new Promise((r) => setTimeout(r, timeoutMs))]).catch(() => undefined);
+    }
+    this.terminate();
+  }
+
+  async api(): Promise<Comlink.Remote<RuntimeApi>> {
+    return this.start();
+  }
+
+  /** Marks the runtime busy while `fn` runs (the header shows it). */
+  async busy<T>(fn: (api: Comlink.Remote<RuntimeApi>) => Promise<T>): Promise<T> {
+    const api = await Promise.race([this.start(), this.killed.promise]);
+    this.running++;
+    this.status = "busy";
+    try {
+      return await Promise.race([fn(api), this.killed.promise]);
+    } finally {
+      if (this.proxy && --this.running <= 0) {
+        this.running = 0;
+        this.status = "ready";
+      }
+    }
+  }
+
+  runCode(cellId: string, source: string, language: "ts" | "js", onEvent: (e: RunEvent) => void) {
+    return this.busy((api) => api.runCode(cellId, source, language, Comlink.proxy(onEvent)));
+  }
+
+  runSql(cellId: string, sql: string): Promise<SqlOutcome> {
+    return this.busy((api) => api.runSql(cellId, sql) as Promise<SqlOutcome>);
+  }
+}

@@ -1,0 +1,50 @@
+// The Load dialog writes the same `pipeline.run(...)` call a person would write by hand.
+import type { DefinedSourceInfo } from "../worker/api.ts";
+
+export type MergeStrategy = "delete-insert" | "upsert" | "scd2";
+
+export interface LoadChoice {
+  source: DefinedSourceInfo;
+  pipelineName: string;
+  datasetName: string;
+  tableName?: string;
+  disposition: "replace" | "append" | "merge";
+  primaryKey?: string;
+  mergeKey?: string;
+  strategy?: MergeStrategy;
+}
+
+const str = (s: string) => JSON.stringify(s);
+
+function keyList(text: string | undefined): string | undefined {
+  const keys = (text ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+  if (!keys.length) return undefined;
+  return keys.length === 1 ? str(keys[0]) : `[${keys.map(str).join(", ")}]`;
+}
+
+export function loadCall(c: LoadChoice): string {
+  // A source factory is called to build the source; resources are passed as they are.
+  const data = c.source.kind === "source" ? `${c.source.name}()` : c.source.name;
+  const opts: string[] = [];
+  if (c.tableName?.trim()) opts.push(`table_name: ${str(c.tableName.trim())}`);
+  if (c.disposition === "merge" && c.strategy && c.strategy !== "delete-insert") {
+    opts.push(`write_disposition: { disposition: "merge", strategy: ${str(c.strategy)} }`);
+  } else {
+    opts.push(`write_disposition: ${str(c.disposition)}`);
+  }
+  if (c.disposition === "merge") {
+    const pk = keyList(c.primaryKey);
+    const mk = keyList(c.mergeKey);
+    if (pk) opts.push(`primary_key: ${pk}`);
+    if (mk) opts.push(`merge_key: ${mk}`);
+  }
+  return [
+    `const pipeline = dlt.pipeline({`,
+    `  pipeline_name: ${str(c.pipelineName)},`,
+    `  destination: dlt.destinations.duckdb(),`,
+    `  dataset_name: ${str(c.datasetName)},`,
+    `});`,
+    `const load_info = await pipeline.run(${data}, { ${opts.join(", ")} });`,
+    `console.log(String(load_info));`,
+  ].join("\n");
+}

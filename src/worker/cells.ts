@@ -1,0 +1,195 @@
+// What a code cell sees and prints: the console that writes to the cell's output, dlt with
+// its pipelines instrumented (progress, LoadInfo summary, CHECKPOINT after a load), and how
+// values and errors are turned into outputs.
+import * as dltModule from "../dlt/index.ts";
+import { CellSyntaxError } from "../notebook/compile.ts";
+import type { CellOutput, LoadSummary, RunEvent } from "./api.ts";
+import { inspect, recordsTable } from "./format.ts";
+
+type Emit = (event: RunEvent) => void;
+
+/** The cell being run: where console output and progress go. */
+let current: Emit | undefined;
+
+export function setCurrentCell(emit: Emit | undefined): void {
+  current = emit;
+}
+
+export function emitOutput(output: CellOutput): void {
+  current?.({ kind: "output", output });
+}
+
+function text(args: unknown[]): string {
+  return args.map((a) => (typeof a === "string" ? a : inspect(a))).join(" ");
+}
+
+const timers = new Map<string, number>();
+const counters = new Map<string, number>();
+
+export const cellConsole = {
+  log: (...a: unknown[]) => emitOutput({ type: "stream", name: "stdout", text: text(a) }),
+  info: (...a: unknown[]) => emitOutput({ type: "stream", name: "stdout", text: text(a) }),
+  debug: (...a: unknown[]) => emitOutput({ type: "stream", name: "stdout", text: text(a) }),
+  warn: (...a: unknown[]) => emitOutput({ type: "stream", name: "stderr", text: text(a) }),
+  error: (...a: unknown[]) => emitOutput({ type: "stream", name: "stderr", text: text(a) }),
+  dir: (v: unknown) => emitOutput({ type: "stream", name: "stdout", text: inspect(v, 4) }),
+  table: (v: unknown) => emitOutput(valueOutput(v)),
+  assert: (ok: unknown, ...a: unknown[]) => {
+    if (!ok) emitOutput({ type: "stream", name: "stderr", text: `Assertion failed${a.length ? ": " + text(a) : ""}` });
+  },
+  time: (label = "default") => void timers.set(label, performance.now()),
+  timeEnd: (label = "default") => {
+    const t = timers.get(label);
+    timers.delete(label);
+    if (t !== undefined) emitOutput({ type: "stream", name: "stdout", text: `${label}: ${(performance.now() - t).toFixed(1)} ms` });
+  },
+  count: (label = "default") => {
+    const n = (counters.get(label) ?? 0) + 1;
+    counters.set(label, n);
+    emitOutput({ type: "stream", name: "stdout", text: `${label}: ${n}` });
+  },
+};
+
+const reported = new WeakSet<object>();
+
+export function valueOutput(value: unknown): CellOutput {
+  if (value instanceof dltModule.LoadInfo) return { type: "value", text: String(value) };
+  const table = recordsTable(value);
+  if (table) return { type: "value", text: `${table.total} row(s)`, table };
+  return { type: "value", text: inspect(value) };
+}
+
+export function isReported(value: unknown): boolean {
+  return typeof value === "object" && value !== null && reported.has(value);
+}
+
+const CELL_FRAME = /cell-([A-Za-z0-9_-]+)\.ts:(\d+):(\d+)/;
+
+export function errorOutput(error: unknown, cellId: string): CellOutput {
+  const e = error as { name?: string; message?: string; exception?: unknown; cause?: unknown; stack?: string };
+  let line: number | undefined;
+  let column: number | undefined;
+  let where = "";
+  if (error instanceof CellSyntaxError) {
+    line = error.line;
+    column = error.column;
+  } else {
+    // The first frame in any cell: an error may come from a function another cell defined.
+    const seen = new Set<unknown>();
+    let cur: any = error;
+    while (cur && typeof cur === "object" && !seen.has(cur) && line === undefined) {
+      seen.add(cur);
+      const m = typeof cur.stack === "string" ? CELL_FRAME.exec(cur.stack) : null;
+      if (m) {
+        line = Number(m[2]) - 1;
+        column = Number(m[3]);
+        if (m[1] !== cellId) where = m[1];
+      }
+      cur = cur.exception ?? cur.cause;
+    }
+  }
+  const inner = e?.exception ?? e?.cause;
+  const detail = inner && inner !== error ? `${(inner as Error).name ?? "Error"}: ${(inner as Error).message ?? String(inner)}` : undefined;
+  return {
+    type: "error",
+    name: e?.name ?? "Error",
+    message: e?.message ?? String(error),
+    line,
+    column,
+    detail: where ? `${detail ? detail + "\n" : ""}raised in a function defined by cell ${where}` : detail,
+  };
+}
+
+type Pipeline = InstanceType<typeof dltModule.Pipeline>;
+
+function columnsOf(p: Pipeline): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const schema of Object.values(p.schemas)) {
+    for (const [t, table] of Object.entries(schema.tables)) {
+      if (t.startsWith("_dlt_")) continue;
+      for (const [c, col] of Object.entries(table.columns ?? {})) out.set(`${t}\u0000${c}`, String(col.data_type ?? ""));
+    }
+  }
+  return out;
+}
+
+function summarize(info: InstanceType<typeof dltModule.LoadInfo>, p: Pipeline, before: Map<string, string>): LoadSummary {
+  const counts = p.last_trace?.last_normalize_info?.row_counts ?? {};
+  const tables = Object.entries(counts)
+    .map(([name, rows]) => ({ name, rows: Number(rows) }))
+    .sort((a, b) => Number(a.name.startsWith("_dlt_")) - Number(b.name.startsWith("_dlt_")) || a.name.localeCompare(b.name));
+  const newColumns: LoadSummary["newColumns"] = [];
+  if (before.size) {
+    for (const [key, type] of columnsOf(p)) {
+      if (before.has(key)) continue;
+      const [table, column] = key.split("\u0000");
+      newColumns.push({ table, column, type });
+    }
+  } else {
+    // First run in this runtime: the package's schema update names what was created.
+    for (const pkg of info.load_packages) {
+      for (const [table, t] of Object.entries(pkg.schema_update ?? {}) as Array<[string, { columns?: Record<string, { data_type?: string }> }]>) {
+        if (table.startsWith("_dlt_")) continue;
+        for (const [column, c] of Object.entries(t.columns ?? {})) newColumns.push({ table, column, type: String(c.data_type ?? "") });
+      }
+    }
+  }
+  const failedJobs = info.load_packages.flatMap((pkg) =>
+    pkg.jobs.failed_jobs.map((j) => ({ table: j.job_file_info.table_name, message: String(j.failed_message ?? "") })),
+  );
+  return { pipeline: p.pipeline_name, dataset: p.dataset_name, tables, newColumns, failedJobs, loadIds: [...info.loads_ids] };
+}
+
+/** Progress to the running cell, at most every 100 ms: the page stays calm on fast loads. */
+function progressReporter(p: Pipeline): (ev: dltModule.ProgressEvent) => void {
+  let last = 0;
+  let lastStep = "";
+  return (ev) => {
+    const now = performance.now();
+    if (ev.step === lastStep && now - last < 100) return;
+    last = now;
+    lastStep = ev.step;
+    current?.({
+      kind: "progress",
+      progress: { pipeline: p.pipeline_name, step: ev.step, target: ev.resource ?? ev.table, items: ev.items, done: ev.done, total: ev.total },
+    });
+  };
+}
+
+export function instrument(p: Pipeline, afterWrite: () => Promise<void>): Pipeline {
+  const userProgress = p.progress;
+  const report = progressReporter(p);
+  p.progress = (ev) => {
+    report(ev);
+    userProgress?.(ev);
+  };
+  const run = p.run.bind(p);
+  p.run = async (...args: Parameters<Pipeline["run"]>) => {
+    const before = columnsOf(p);
+    try {
+      const info = await run(...args);
+      reported.add(info);
+      emitOutput({ type: "load", text: String(info), summary: summarize(info, p, before) });
+      return info;
+    } finally {
+      await afterWrite();
+    }
+  };
+  const load = p.load.bind(p);
+  p.load = async (...args: Parameters<Pipeline["load"]>) => {
+    try {
+      return await load(...args);
+    } finally {
+      await afterWrite();
+    }
+  };
+  return p;
+}
+
+/** `dlt` as cells see it: the engine's API, with pipelines that report to the cell. */
+export function cellDlt(afterWrite: () => Promise<void>): typeof dltModule {
+  return {
+    ...dltModule,
+    pipeline: (options?: Parameters<typeof dltModule.pipeline>[0]) => instrument(dltModule.pipeline(options), afterWrite),
+  } as typeof dltModule;
+}

@@ -1,0 +1,105 @@
+// Opening the notebook's database: DuckDB-WASM in OPFS so data survives a reload, in memory
+// where OPFS is missing. Runs inside the runtime worker; DuckDB's own worker is nested in it,
+// so terminating the runtime (Stop) also ends DuckDB and releases the OPFS file.
+import * as duckdb from "@duckdb/duckdb-wasm";
+import mvpWasm from "@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url";
+import mvpWorker from "@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url";
+import ehWasm from "@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url";
+import ehWorker from "@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url";
+
+export const OPFS_PATH = "opfs://pipebook.duckdb";
+
+export interface OpenDatabase {
+  db: duckdb.AsyncDuckDB;
+  persistent: boolean;
+  location: string;
+  note?: string;
+  version: string;
+}
+
+const BUNDLES: duckdb.DuckDBBundles = {
+  mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
+  eh: { mainModule: ehWasm, mainWorker: ehWorker },
+};
+
+async function instantiate(): Promise<duckdb.AsyncDuckDB> {
+  const bundle = await duckdb.selectBundle(BUNDLES);
+  const worker = new Worker(bundle.mainWorker!);
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+  return db;
+}
+
+async function opfsAvailable(): Promise<string | undefined> {
+  try {
+    if (!navigator.storage?.getDirectory) return "this browser has no Origin Private File System";
+    const root = await navigator.storage.getDirectory();
+    const probe = await root.getFileHandle("pipebook-probe", { create: true });
+    if (typeof (probe as { createSyncAccessHandle?: unknown }).createSyncAccessHandle !== "function") {
+      return "this browser cannot write OPFS files from a worker";
+    }
+    await root.removeEntry("pipebook-probe");
+    return undefined;
+  } catch (e) {
+    return `the browser refused OPFS (${(e as Error).message})`;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Session defaults every connection needs; run once per open. */
+async function prepare(db: duckdb.AsyncDuckDB): Promise<void> {
+  const c = await db.connect();
+  try {
+    // Extensions would be fetched from the network; offline they hang or fail obscurely.
+    await c.query("SET autoload_known_extensions=false");
+    await c.query("SET autoinstall_known_extensions=false");
+  } finally {
+    await c.close();
+  }
+}
+
+export async function openDatabase(options: { memory?: boolean } = {}): Promise<OpenDatabase> {
+  const db = await instantiate();
+  const version = await db.getVersion();
+  const unavailable = options.memory ? "in-memory mode was asked for (?storage=memory)" : await opfsAvailable();
+  if (!unavailable) {
+    let lastError: unknown;
+    // A runtime that was just terminated (Stop, another tab) releases its OPFS handle a moment later.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        await db.open({
+          path: OPFS_PATH,
+          accessMode: duckdb.DuckDBAccessMode.READ_WRITE,
+          opfs: { fileHandling: "auto" },
+        });
+        await prepare(db);
+        return { db, persistent: true, location: `duckdb:///${OPFS_PATH}`, version };
+      } catch (e) {
+        lastError = e;
+        if (!/Access Handle|NoModificationAllowed|locked|another open/i.test(String((e as Error)?.message ?? e))) break;
+        await sleep(150 + attempt * 50);
+      }
+    }
+    await db.terminate();
+    const memDb = await instantiate();
+    await memDb.open({ path: ":memory:" });
+    await prepare(memDb);
+    return {
+      db: memDb,
+      persistent: false,
+      location: "duckdb:///:memory:",
+      note: `The database file could not be opened (${String((lastError as Error)?.message ?? lastError).slice(0, 200)}). Data is kept in memory and is lost on reload.`,
+      version,
+    };
+  }
+  await db.open({ path: ":memory:" });
+  await prepare(db);
+  return {
+    db,
+    persistent: false,
+    location: "duckdb:///:memory:",
+    note: `Data is kept in memory and is lost on reload: ${unavailable}.`,
+    version,
+  };
+}

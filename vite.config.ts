@@ -1,0 +1,16 @@
+import { svelte } from "@sveltejs/vite-plugin-svelte";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  plugins: [svelte()],
+  // DuckDB-WASM ships its own workers and wasm; pre-bundling breaks their URLs in dev.
+  optimizeDeps: { exclude: ["@duckdb/duckdb-wasm"] },
+  worker: { format: "es" },
+  build: {
+    target: "es2022",
+    // the wasm files are big by nature; the warning says nothing useful
+    chunkSizeWarningLimit: 4000,
+  },
+  server: { host: "127.0.0.1", port: 5173 },
+  preview: { host: "127.0.0.1", port: 4173 },
+});
