@@ -1,0 +1,90 @@
+// CodeMirror 6 for cells: a quiet editor (no fold gutter, no active-line glare), TypeScript,
+// SQL or markdown, and two run keys: Shift+Enter runs and moves on, Ctrl/Cmd+Enter runs in place.
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from "@codemirror/autocomplete";
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { javascript, javascriptLanguage, typescriptLanguage } from "@codemirror/lang-javascript";
+import { markdown } from "@codemirror/lang-markdown";
+import { PostgreSQL, sql, type SQLNamespace } from "@codemirror/lang-sql";
+import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import { Compartment, EditorState, Prec, type Extension } from "@codemirror/state";
+import { EditorView, drawSelection, keymap, lineNumbers, placeholder } from "@codemirror/view";
+import { dltCompletionSource } from "./completions.ts";
+
+export type EditorLanguage = "ts" | "js" | "sql" | "markdown";
+
+export interface EditorOptions {
+  doc: string;
+  language: EditorLanguage;
+  readOnly: boolean;
+  label: string;
+  placeholder: string;
+  sqlSchema: SQLNamespace;
+  names: () => string[];
+  onChange: (doc: string) => void;
+  onRun: (advance: boolean) => void;
+  onFocus: () => void;
+}
+
+export const languageSlot = new Compartment();
+export const readOnlySlot = new Compartment();
+
+export function languageExtension(language: EditorLanguage, schema: SQLNamespace, names: () => string[]): Extension {
+  if (language === "sql") return sql({ dialect: PostgreSQL, schema, upperCaseKeywords: true });
+  if (language === "markdown") return markdown();
+  const dlt = dltCompletionSource(names);
+  return [
+    javascript({ typescript: language === "ts" }),
+    (language === "ts" ? typescriptLanguage : javascriptLanguage).data.of({ autocomplete: dlt }),
+  ];
+}
+
+export function readOnlyExtension(readOnly: boolean): Extension {
+  return [EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)];
+}
+
+const theme = EditorView.theme({
+  "&": { fontSize: "13.5px", backgroundColor: "transparent" },
+  "&.cm-focused": { outline: "none" },
+  ".cm-content": { fontFamily: "var(--mono)", padding: "10px 0", caretColor: "var(--accent)" },
+  ".cm-gutters": { backgroundColor: "transparent", border: "none", color: "var(--faint)", fontFamily: "var(--mono)" },
+  ".cm-lineNumbers .cm-gutterElement": { padding: "0 10px 0 12px", minWidth: "32px" },
+  ".cm-tooltip-autocomplete": { fontFamily: "var(--mono)", fontSize: "12.5px" },
+  ".cm-placeholder": { color: "var(--faint)", fontStyle: "italic" },
+});
+
+export function createEditor(parent: HTMLElement, o: EditorOptions): EditorView {
+  const runKeys = Prec.highest(
+    keymap.of([
+      { key: "Shift-Enter", run: () => (o.onRun(true), true) },
+      { key: "Mod-Enter", run: () => (o.onRun(false), true) },
+    ]),
+  );
+  return new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: o.doc,
+      extensions: [
+        runKeys,
+        lineNumbers(),
+        history(),
+        drawSelection(),
+        indentOnInput(),
+        bracketMatching(),
+        closeBrackets(),
+        autocompletion({ activateOnTypingDelay: 150 }),
+        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
+        languageSlot.of(languageExtension(o.language, o.sqlSchema, o.names)),
+        readOnlySlot.of(readOnlyExtension(o.readOnly)),
+        placeholder(o.placeholder),
+        EditorView.contentAttributes.of({ "aria-label": o.label }),
+        EditorView.lineWrapping,
+        theme,
+        EditorView.updateListener.of((u) => {
+          if (u.docChanged) o.onChange(u.state.doc.toString());
+          if (u.focusChanged && u.view.hasFocus) o.onFocus();
+        }),
+      ],
+    }),
+  });
+}
