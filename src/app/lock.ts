@@ -30,7 +30,10 @@ export class DatabaseLock {
   }
 
   private hold(lock: Lock | null): Promise<void> | undefined {
-    if (!lock) return undefined;
+    if (!lock) {
+      this.listener(false);
+      return undefined;
+    }
     return new Promise<void>((resolve) => {
       this.release = resolve;
       this.listener(true);

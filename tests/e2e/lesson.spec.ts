@@ -1,0 +1,67 @@
+import { expect, test } from "@playwright/test";
+import { LESSON, addCell, cell, editor, fill, freshNotebook, ready, resultColumn, runCell, watchErrors } from "./helpers.ts";
+
+test("the lesson's first example loads, SQL shows Alice and Bob, and a reload keeps both notebook and data", async ({ page }) => {
+  const errors = watchErrors(page);
+  await freshNotebook(page);
+  await expect(page.getByTestId("storage-status")).toHaveText(/stored in this browser/);
+
+  // Typed as a person would: the first line key by key, the rest pasted.
+  const code = cell(page, 0);
+  await editor(code).click();
+  await page.keyboard.type(LESSON[0]);
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Enter");
+  await page.keyboard.insertText(LESSON.slice(1).join("\n"));
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await expect(code).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  await expect(code.getByTestId("stream")).toContainText("1 load package(s) were loaded to destination duckdb and into dataset mydata");
+  await expect(code.getByTestId("load-summary")).toContainText("load_dict");
+  await expect(code.getByTestId("load-summary")).toContainText("2 rows into mydata");
+
+  const sql = await addCell(page, "SQL");
+  await fill(page, sql, "select id, name from mydata.load_dict order by id");
+  await runCell(page, sql);
+  await expect(sql.getByTestId("sql-result")).toContainText("2 rows");
+  expect(await resultColumn(sql, 1)).toEqual(["Alice", "Bob"]);
+  expect(await resultColumn(sql, 0)).toEqual(["1", "2"]);
+  await expect(sql.getByRole("columnheader", { name: /id/ }).first()).toContainText("BIGINT");
+
+  // The data panel lists the dataset and table with its row count.
+  await expect(page.getByTestId("data-panel")).toContainText("mydata");
+  await expect(page.getByTestId("data-panel")).toContainText("load_dict");
+
+  await page.waitForTimeout(600); // autosave is debounced
+  await page.reload();
+  await ready(page);
+  await expect(page.getByTestId("cell")).toHaveCount(2);
+  await expect(editor(cell(page, 0))).toContainText("simple_pipeline");
+  await expect(editor(cell(page, 1))).toContainText("select id, name from mydata.load_dict");
+  // outputs were saved too
+  await expect(cell(page, 0).getByTestId("stream")).toContainText("1 load package(s) were loaded");
+
+  // the data is in DuckDB's OPFS file, not in the saved outputs: query it again
+  const again = cell(page, 1);
+  await runCell(page, again);
+  expect(await resultColumn(again, 1)).toEqual(["Alice", "Bob"]);
+  await expect(page.getByTestId("data-panel")).toContainText("load_dict");
+  expect(errors).toEqual([]);
+});
+
+test("bindings are shared between cells and errors show the cell line", async ({ page }) => {
+  await freshNotebook(page);
+  await fill(page, cell(page, 0), `const rows: number[] = [1, 2, 3];\nconst total = await Promise.resolve(rows.reduce((a, b) => a + b, 0));`);
+  await runCell(page, cell(page, 0));
+  const next = await addCell(page, "code");
+  await fill(page, next, `console.log("sum", total);\ntotal * 10`);
+  await runCell(page, next);
+  await expect(next.getByTestId("stream")).toHaveText("sum 6");
+  await expect(next.getByTestId("value")).toHaveText("60");
+
+  const bad = await addCell(page, "code");
+  await fill(page, bad, `const a = 1;\n\nconst b = (undefined as any).field;`);
+  await runCell(page, bad);
+  await expect(bad).toHaveAttribute("data-status", "error");
+  await expect(bad.getByTestId("cell-error")).toContainText("TypeError");
+  await expect(bad.getByTestId("cell-error")).toContainText("line 3");
+});

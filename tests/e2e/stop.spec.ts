@@ -1,0 +1,35 @@
+import { expect, test } from "@playwright/test";
+import { addCell, cell, fill, freshNotebook, ready, runCell } from "./helpers.ts";
+
+test("Stop ends an endless loop, the page stays responsive, and the next cell runs", async ({ page }) => {
+  await freshNotebook(page);
+  const loop = cell(page, 0);
+  await fill(page, loop, "let n = 0;\nwhile (true) { n++; }");
+  const next = await addCell(page, "code");
+  await fill(page, next, "40 + 2");
+
+  await page.getByRole("button", { name: "Run all" }).click();
+  await expect(loop).toHaveAttribute("data-status", "running");
+  await expect(next).toHaveAttribute("data-status", "queued");
+
+  // The loop spins in the worker: the page still paints frames.
+  const frames = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        let n = 0;
+        const end = performance.now() + 500;
+        const tick = () => (performance.now() < end ? (n++, requestAnimationFrame(tick)) : resolve(n));
+        requestAnimationFrame(tick);
+      }),
+  );
+  expect(frames).toBeGreaterThan(5);
+
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(loop).toHaveAttribute("data-status", "stopped");
+  await expect(loop).toContainText("Stopped");
+  await ready(page);
+
+  await runCell(page, next);
+  await expect(next).toHaveAttribute("data-status", "done");
+  await expect(next.getByTestId("value")).toHaveText("42");
+});
