@@ -6,6 +6,8 @@ export default defineConfig({
   // DuckDB-WASM ships its own workers and wasm; pre-bundling breaks their URLs in dev.
   optimizeDeps: { exclude: ["@duckdb/duckdb-wasm"] },
   worker: { format: "es" },
+  // dlt's errors print their class names (`<class 'PipelineStepFailed'>`): minifying must keep them.
+  esbuild: { keepNames: true },
   build: {
     target: "es2022",
     // the wasm files are big by nature; the warning says nothing useful

@@ -201,12 +201,17 @@ export function compileCell(source: string, options: CompileOptions = {}): Compi
     text = body.slice(0, last.start) + `return (${expr});` + body.slice(last.end);
   }
 
+  // Setters let a later cell's assignment reach this cell's closures (a generator reading `rows`).
+  const mutable = declared.filter((d) => d.kind === "let" || d.kind === "var");
+  const setters = mutable.map((d) => `${JSON.stringify(d.name)}: (__pb_v) => { ${d.name} = __pb_v; }`);
+
   const prelude = [
     ownBuiltins.length ? `const { ${ownBuiltins.join(", ")} } = __pb_rt.builtins;` : "",
     consts.length ? `const { ${consts.join(", ")} } = __pb_scope;` : "",
     lets.length ? `let { ${lets.join(", ")} } = __pb_scope;` : "",
     `function __pb_sync() { ${syncLines.join(" ")} }`,
     `__pb_rt.sync = __pb_sync;`,
+    setters.length ? `__pb_rt.setters = { ${setters.join(", ")} };` : "",
   ]
     .filter(Boolean)
     .join(" ");
@@ -219,17 +224,18 @@ export function compileCell(source: string, options: CompileOptions = {}): Compi
 export interface CellRuntime {
   builtins: Record<string, unknown>;
   sync?: () => void;
+  /** assign the cell's own top-level let/var bindings from outside */
+  setters?: Record<string, (value: unknown) => void>;
 }
 
 /** Evaluates a compiled cell against the shared scope; bindings are synced even on error. */
 export async function runCompiled(
   compiled: CompiledCell,
   scope: Record<string, unknown>,
-  builtins: Record<string, unknown>,
+  rt: CellRuntime,
 ): Promise<unknown> {
   // Indirect eval: the cell sees globals, never this module's locals.
   const fn = (0, eval)(compiled.code) as (scope: Record<string, unknown>, rt: CellRuntime) => Promise<unknown>;
-  const rt: CellRuntime = { builtins };
   try {
     return await fn(scope, rt);
   } finally {

@@ -102,37 +102,37 @@ export function errorOutput(error: unknown, cellId: string): CellOutput {
 
 type Pipeline = InstanceType<typeof dltModule.Pipeline>;
 
-function columnsOf(p: Pipeline): Map<string, string> {
+/** "table\u0000column" → dlt data type, from the pipeline's schemas */
+function dltTypes(p: Pipeline): Map<string, string> {
   const out = new Map<string, string>();
   for (const schema of Object.values(p.schemas)) {
     for (const [t, table] of Object.entries(schema.tables)) {
-      if (t.startsWith("_dlt_")) continue;
       for (const [c, col] of Object.entries(table.columns ?? {})) out.set(`${t}\u0000${c}`, String(col.data_type ?? ""));
     }
   }
   return out;
 }
 
-function summarize(info: InstanceType<typeof dltModule.LoadInfo>, p: Pipeline, before: Map<string, string>): LoadSummary {
+/** Reads "table\u0000column" → DuckDB type of a dataset's data tables, as the destination has them. */
+export type DatasetColumns = (dataset: string) => Promise<Map<string, string>>;
+
+function summarize(
+  info: InstanceType<typeof dltModule.LoadInfo>,
+  p: Pipeline,
+  before: Map<string, string>,
+  after: Map<string, string>,
+): LoadSummary {
   const counts = p.last_trace?.last_normalize_info?.row_counts ?? {};
   const tables = Object.entries(counts)
     .map(([name, rows]) => ({ name, rows: Number(rows) }))
     .sort((a, b) => Number(a.name.startsWith("_dlt_")) - Number(b.name.startsWith("_dlt_")) || a.name.localeCompare(b.name));
+  // New columns are what the destination did not have before this run.
+  const types = dltTypes(p);
   const newColumns: LoadSummary["newColumns"] = [];
-  if (before.size) {
-    for (const [key, type] of columnsOf(p)) {
-      if (before.has(key)) continue;
-      const [table, column] = key.split("\u0000");
-      newColumns.push({ table, column, type });
-    }
-  } else {
-    // First run in this runtime: the package's schema update names what was created.
-    for (const pkg of info.load_packages) {
-      for (const [table, t] of Object.entries(pkg.schema_update ?? {}) as Array<[string, { columns?: Record<string, { data_type?: string }> }]>) {
-        if (table.startsWith("_dlt_")) continue;
-        for (const [column, c] of Object.entries(t.columns ?? {})) newColumns.push({ table, column, type: String(c.data_type ?? "") });
-      }
-    }
+  for (const [key, duckType] of after) {
+    if (before.has(key)) continue;
+    const [table, column] = key.split("\u0000");
+    newColumns.push({ table, column, type: types.get(key) || duckType.toLowerCase() });
   }
   const failedJobs = info.load_packages.flatMap((pkg) =>
     pkg.jobs.failed_jobs.map((j) => ({ table: j.job_file_info.table_name, message: String(j.failed_message ?? "") })),
@@ -156,7 +156,7 @@ function progressReporter(p: Pipeline): (ev: dltModule.ProgressEvent) => void {
   };
 }
 
-export function instrument(p: Pipeline, afterWrite: () => Promise<void>): Pipeline {
+export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns: DatasetColumns): Pipeline {
   const userProgress = p.progress;
   const report = progressReporter(p);
   p.progress = (ev) => {
@@ -165,11 +165,12 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>): Pipeli
   };
   const run = p.run.bind(p);
   p.run = async (...args: Parameters<Pipeline["run"]>) => {
-    const before = columnsOf(p);
+    const before = await columns(p.dataset_name).catch(() => new Map<string, string>());
     try {
       const info = await run(...args);
       reported.add(info);
-      emitOutput({ type: "load", text: String(info), summary: summarize(info, p, before) });
+      const after = await columns(p.dataset_name).catch(() => new Map<string, string>());
+      emitOutput({ type: "load", text: String(info), summary: summarize(info, p, before, after) });
       return info;
     } finally {
       await afterWrite();
@@ -187,9 +188,9 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>): Pipeli
 }
 
 /** `dlt` as cells see it: the engine's API, with pipelines that report to the cell. */
-export function cellDlt(afterWrite: () => Promise<void>): typeof dltModule {
+export function cellDlt(afterWrite: () => Promise<void>, columns: DatasetColumns): typeof dltModule {
   return {
     ...dltModule,
-    pipeline: (options?: Parameters<typeof dltModule.pipeline>[0]) => instrument(dltModule.pipeline(options), afterWrite),
+    pipeline: (options?: Parameters<typeof dltModule.pipeline>[0]) => instrument(dltModule.pipeline(options), afterWrite, columns),
   } as typeof dltModule;
 }

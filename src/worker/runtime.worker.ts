@@ -10,7 +10,7 @@ import type { RunEvent, RuntimeApi, RunReport } from "./api.ts";
 import { readCatalog, readPipelines } from "./catalog.ts";
 import { cellConsole, cellDlt, emitOutput, errorOutput, isReported, setCurrentCell, valueOutput } from "./cells.ts";
 import { OPFS_PATH, openDatabase, type OpenDatabase } from "./duckdb.ts";
-import { ResultStore, quoteIdent } from "./sql.ts";
+import { ResultStore, quoteIdent, quoteLiteral } from "./sql.ts";
 
 let opened: Promise<OpenDatabase> | undefined;
 let uiConn: AsyncDuckDBConnection;
@@ -27,7 +27,16 @@ async function checkpoint(): Promise<void> {
   await uiConn?.query("CHECKPOINT").catch(() => undefined);
 }
 
-const dlt = cellDlt(checkpoint);
+async function datasetColumns(dataset: string): Promise<Map<string, string>> {
+  const t = await uiConn.query(
+    `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ${quoteLiteral(dataset)} AND table_name NOT LIKE '\\_dlt\\_%' ESCAPE '\\'`,
+  );
+  const out = new Map<string, string>();
+  for (const r of t.toArray()) out.set(`${r.table_name}\u0000${r.column_name}`, String(r.data_type));
+  return out;
+}
+
+const dlt = cellDlt(checkpoint, datasetColumns);
 const session = new CellSession({ dlt, console: cellConsole, display: (v: unknown) => emitOutput(valueOutput(v)) });
 
 dltModule.setNotebookDatabase(() => {

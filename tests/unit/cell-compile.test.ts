@@ -32,6 +32,13 @@ describe("shared bindings", () => {
     expect((await s.run(`n`)).value).toBe(42);
   });
 
+  it("a later cell's assignment reaches functions of the cell that declared the binding", async () => {
+    const s = new CellSession();
+    await s.run(`let rows = [1, 2];\nfunction* items() { yield* rows; }`);
+    await s.run(`rows = [3, 4, 5];`);
+    expect((await s.run(`[...items()]`)).value).toEqual([3, 4, 5]);
+  });
+
   it("a const from an earlier cell cannot be reassigned, but may be redeclared", async () => {
     const s = new CellSession();
     await s.run(`const k = 1;`);

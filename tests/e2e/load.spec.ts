@@ -1,0 +1,91 @@
+import { expect, test } from "@playwright/test";
+import { addCell, cell, fill, freshNotebook, ready, resultColumn, runCell } from "./helpers.ts";
+
+test("Load from a source cell with merge writes the pipeline.run call, and merge updates by key", async ({ page }) => {
+  await freshNotebook(page);
+  const src = cell(page, 0);
+  await fill(page, src, `let rows = [{ id: 1, name: "Ann" }, { id: 2, name: "Ben" }];\nconst users = dlt.resource(function* users() { yield rows; });`);
+  await runCell(page, src);
+
+  await src.getByRole("button", { name: "Load…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Load into DuckDB" });
+  await dialog.getByLabel("Pipeline name").fill("users_pipeline");
+  await dialog.getByLabel("Dataset name").fill("crm");
+  await dialog.getByLabel("Table name").fill("people");
+  await dialog.getByText("Merge", { exact: true }).click();
+  await dialog.getByLabel("Primary key").fill("id");
+  await dialog.getByLabel("Merge strategy").selectOption("upsert");
+  await expect(dialog.locator("pre")).toContainText(`write_disposition: { disposition: "merge", strategy: "upsert" }`);
+  await dialog.getByLabel("Merge strategy").selectOption("delete-insert");
+  await expect(dialog.locator("pre")).toContainText(
+    `await pipeline.run(users, { table_name: "people", write_disposition: "merge", primary_key: "id" });`,
+  );
+  await dialog.getByRole("button", { name: "Insert and run" }).click();
+
+  const loadCell = cell(page, 1);
+  await expect(loadCell).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  await expect(loadCell.getByTestId("stream")).toContainText("1 load package(s) were loaded to destination duckdb and into dataset crm");
+  await expect(loadCell.getByTestId("load-summary")).toContainText("people");
+  await expect(loadCell.getByTestId("load-summary")).toContainText("people.name");
+
+  // New data for the same keys: the generated cell, run again, merges.
+  const change = await addCell(page, "code");
+  await fill(page, change, `rows = [{ id: 2, name: "Ben 2" }, { id: 3, name: "Cy" }];`);
+  await runCell(page, change);
+  await runCell(page, loadCell);
+  await expect(loadCell).toHaveAttribute("data-status", "done");
+
+  const sql = await addCell(page, "SQL");
+  await fill(page, sql, "select id, name from crm.people order by id");
+  await runCell(page, sql);
+  expect(await resultColumn(sql, 0)).toEqual(["1", "2", "3"]);
+  expect(await resultColumn(sql, 1)).toEqual(["Ann", "Ben 2", "Cy"]);
+
+  // The pipelines panel shows both loads.
+  await page.getByRole("tab", { name: "Pipelines" }).click();
+  await expect(page.getByTestId("pipelines-panel")).toContainText("users_pipeline");
+  await expect(page.getByTestId("pipelines-panel").locator("tbody tr")).toHaveCount(2);
+});
+
+test("a long load shows its progress and can be stopped, leaving the data as it was", async ({ page }) => {
+  await freshNotebook(page);
+  const setup = cell(page, 0);
+  await fill(
+    page,
+    setup,
+    [
+      `const pipeline = dlt.pipeline({ pipeline_name: "slow", destination: dlt.destinations.duckdb(), dataset_name: "slowdata" });`,
+      `await pipeline.run([{ n: 1 }, { n: 2 }], { table_name: "numbers", write_disposition: "replace" });`,
+    ].join("\n"),
+  );
+  await runCell(page, setup);
+  await expect(setup).toHaveAttribute("data-status", "done");
+
+  const slow = await addCell(page, "code");
+  await fill(
+    page,
+    slow,
+    [
+      `const numbers = dlt.resource(async function* numbers() {`,
+      `  for (let p = 0; p < 100000; p++) {`,
+      `    yield Array.from({ length: 500 }, (_, i) => ({ n: p * 500 + i }));`,
+      `    await new Promise((r) => setTimeout(r, 10));`,
+      `  }`,
+      `});`,
+      `await pipeline.run(numbers, { write_disposition: "append" });`,
+    ].join("\n"),
+  );
+  await slow.locator(".cm-content").click();
+  await page.keyboard.press("ControlOrMeta+Enter");
+  const progress = slow.getByTestId("progress");
+  await expect(progress).toContainText("Extracting");
+  await expect(progress).toContainText(/items so far/);
+  await progress.getByRole("button", { name: "Stop" }).click();
+  await expect(slow).toHaveAttribute("data-status", "stopped");
+  await ready(page);
+
+  const sql = await addCell(page, "SQL");
+  await fill(page, sql, "select count(*) as rows from slowdata.numbers");
+  await runCell(page, sql);
+  expect(await resultColumn(sql, 0)).toEqual(["2"]);
+});
