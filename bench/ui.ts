@@ -2,29 +2,20 @@
 // against the built app on a preview server (not a test: it prints figures, asserts nothing).
 //   1. page load → the first code cell's LoadInfo, cold and on a warm cache (same browser profile)
 //   2. a 1,000,000-row SQL result: run → first rows shown, and a jump to the middle → rows shown
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Page } from "playwright";
+import { preview, type PreviewServer } from "vite";
 
 const PORT = Number(process.env.BENCH_PORT ?? 4179);
 const URL = `http://127.0.0.1:${PORT}/`;
 const exe = process.env.PIPEBOOK_CHROMIUM ?? "/usr/bin/chromium";
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-async function startPreview(): Promise<ChildProcess> {
-  const server = spawn("npx", ["vite", "preview", "--host", "127.0.0.1", "--port", String(PORT), "--strictPort"], { stdio: "ignore" });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(URL)).ok) return server;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  server.kill();
-  throw new Error("vite preview did not start: run `vite build` first");
+async function startPreview(): Promise<PreviewServer> {
+  // vite's own API: the server lives and dies with this process.
+  return preview({ preview: { host: "127.0.0.1", port: PORT, strictPort: true }, logLevel: "warn" });
 }
 
 /** ms from navigation to the first code cell's LoadInfo, with the moments in between. */
@@ -90,6 +81,6 @@ try {
   console.log(`  1,000,000-row result: run → first rows shown  : ${fmt(big.firstRows)} (cell reports ${big.server.replace(/^·\s*/, "")})`);
   console.log(`  1,000,000-row result: jump to middle → rows   : ${fmt(big.middle)}`);
 } finally {
-  server.kill();
+  await server.close();
   rmSync(profile, { recursive: true, force: true });
 }
