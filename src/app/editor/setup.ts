@@ -1,6 +1,6 @@
 // CodeMirror 6 for cells: a quiet editor (no fold gutter, no active-line glare), TypeScript,
 // SQL or markdown, and two run keys: Shift+Enter runs and moves on, Ctrl/Cmd+Enter runs in place.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from "@codemirror/autocomplete";
+import { autocompletion, closeBrackets, closeBracketsKeymap, closeCompletion, completionKeymap } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { javascript, javascriptLanguage, typescriptLanguage } from "@codemirror/lang-javascript";
 import { markdown } from "@codemirror/lang-markdown";
@@ -55,8 +55,8 @@ const theme = EditorView.theme({
 export function createEditor(parent: HTMLElement, o: EditorOptions): EditorView {
   const runKeys = Prec.highest(
     keymap.of([
-      { key: "Shift-Enter", run: () => (o.onRun(true), true) },
-      { key: "Mod-Enter", run: () => (o.onRun(false), true) },
+      { key: "Shift-Enter", run: (v) => (closeCompletion(v), o.onRun(true), true) },
+      { key: "Mod-Enter", run: (v) => (closeCompletion(v), o.onRun(false), true) },
     ]),
   );
   return new EditorView({
@@ -83,6 +83,8 @@ export function createEditor(parent: HTMLElement, o: EditorOptions): EditorView 
         EditorView.updateListener.of((u) => {
           if (u.docChanged) o.onChange(u.state.doc.toString());
           if (u.focusChanged && u.view.hasFocus) o.onFocus();
+          // A completion answered after focus left (typing delay) must not linger over another cell.
+          if (!u.view.hasFocus && u.transactions.length) queueMicrotask(() => !u.view.hasFocus && closeCompletion(u.view));
         }),
       ],
     }),
