@@ -37,7 +37,8 @@ export class NotebookController {
     this.editing = {};
     this.queue = [];
     this.runCount = Math.max(0, ...nb.cells.map((c) => c.runCount ?? 0));
-    this.selected = nb.cells[0]?.id;
+    // Selection starts on the last cell: "Add … cell" then appends, and an empty cell is ready to type in.
+    this.selected = nb.cells[nb.cells.length - 1]?.id;
     for (const c of nb.cells) if (c.kind === "markdown" && !c.source.trim()) this.editing[c.id] = true;
   }
 
@@ -196,15 +197,17 @@ export class NotebookController {
       if (this.running === cell.id) this.running = undefined;
       this.progress[cell.id] = undefined;
       this.dataVersion++;
-      this.changed();
+      // Saved at once, not debounced: a reload right after a run keeps its outputs.
+      void this.saveNow();
     }
   }
 
-  /** Stop: the only way to end `while (true) {}` is to end the worker; bindings go with it. */
+  /**
+   * Stop: the only way to end `while (true) {}` is to end the worker; bindings go with it.
+   * Cells queued behind the stopped one still run, in the fresh runtime.
+   */
   stop(): void {
     const id = this.running;
-    for (const q of this.queue) this.status[q] = "idle";
-    this.queue = [];
     this.restartRuntime();
     if (id) {
       this.status[id] = "stopped";

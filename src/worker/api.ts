@@ -72,6 +72,7 @@ export interface DatabaseInfo {
   /** why the database is in memory, in words a person understands */
   note?: string;
   version: string;
+  timings: { instantiate: number; open: number };
 }
 
 export interface CatalogColumn {

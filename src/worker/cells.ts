@@ -132,6 +132,8 @@ function summarize(
   for (const [key, duckType] of after) {
     if (before.has(key)) continue;
     const [table, column] = key.split("\u0000");
+    // dlt's own bookkeeping columns come with every table; the summary names the data's.
+    if (column.startsWith("_dlt_")) continue;
     newColumns.push({ table, column, type: types.get(key) || duckType.toLowerCase() });
   }
   const failedJobs = info.load_packages.flatMap((pkg) =>

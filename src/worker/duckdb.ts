@@ -15,6 +15,8 @@ export interface OpenDatabase {
   location: string;
   note?: string;
   version: string;
+  /** ms spent instantiating the wasm module and opening the database */
+  timings: { instantiate: number; open: number };
 }
 
 const BUNDLES: duckdb.DuckDBBundles = {
@@ -60,7 +62,10 @@ async function prepare(db: duckdb.AsyncDuckDB): Promise<void> {
 }
 
 export async function openDatabase(options: { memory?: boolean } = {}): Promise<OpenDatabase> {
+  const t0 = performance.now();
   const db = await instantiate();
+  const t1 = performance.now();
+  const timings = () => ({ instantiate: Math.round(t1 - t0), open: Math.round(performance.now() - t1) });
   const version = await db.getVersion();
   const unavailable = options.memory ? "in-memory mode was asked for (?storage=memory)" : await opfsAvailable();
   if (!unavailable) {
@@ -74,7 +79,7 @@ export async function openDatabase(options: { memory?: boolean } = {}): Promise<
           opfs: { fileHandling: "auto" },
         });
         await prepare(db);
-        return { db, persistent: true, location: `duckdb:///${OPFS_PATH}`, version };
+        return { db, persistent: true, location: `duckdb:///${OPFS_PATH}`, version, timings: timings() };
       } catch (e) {
         lastError = e;
         if (!/Access Handle|NoModificationAllowed|locked|another open/i.test(String((e as Error)?.message ?? e))) break;
@@ -91,6 +96,7 @@ export async function openDatabase(options: { memory?: boolean } = {}): Promise<
       location: "duckdb:///:memory:",
       note: `The database file could not be opened (${String((lastError as Error)?.message ?? lastError).slice(0, 200)}). Data is kept in memory and is lost on reload.`,
       version,
+      timings: timings(),
     };
   }
   await db.open({ path: ":memory:" });
@@ -101,5 +107,6 @@ export async function openDatabase(options: { memory?: boolean } = {}): Promise<
     location: "duckdb:///:memory:",
     note: `Data is kept in memory and is lost on reload: ${unavailable}.`,
     version,
+    timings: timings(),
   };
 }

@@ -64,12 +64,12 @@ self.addEventListener("unhandledrejection", (e) => {
 const api: RuntimeApi = {
   async init(options) {
     opened ??= openDatabase(options);
-    const { db, persistent, location, note, version } = await opened;
+    const { db, persistent, location, note, version, timings } = await opened;
     if (!uiConn) {
       uiConn = await db.connect();
       results = new ResultStore(uiConn);
     }
-    return { persistent, location, note, version };
+    return { persistent, location, note, version, timings };
   },
 
   async runCode(cellId, source, language, onEvent: (event: RunEvent) => void) {

@@ -54,7 +54,9 @@ test("Erase all local data removes notebooks and the database", async ({ page })
   await page.getByRole("dialog").getByRole("button", { name: "Erase everything" }).click();
   await page.waitForURL((u) => !u.hash.includes("nb/"), { timeout: 20_000 }).catch(() => undefined);
   await ready(page);
-  // Only the starter notebook, and an empty database.
-  await expect(page.getByRole("navigation", { name: "Notebooks" }).getByRole("listitem")).toHaveCount(1);
+  // Only the first-visit notebooks, and an empty database.
+  const list = page.getByRole("navigation", { name: "Notebooks" }).getByRole("listitem");
+  await expect(list).toHaveCount(2);
+  await expect(list.first()).toContainText("My first notebook");
   await expect(page.getByTestId("data-panel")).toContainText("No data yet");
 });

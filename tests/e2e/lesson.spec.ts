@@ -65,3 +65,25 @@ test("bindings are shared between cells and errors show the cell line", async ({
   await expect(bad.getByTestId("cell-error")).toContainText("TypeError");
   await expect(bad.getByTestId("cell-error")).toContainText("line 3");
 });
+
+test("on first visit an empty code cell is ready: type, run, reload at once, and nothing is lost", async ({ page }) => {
+  await page.goto("/");
+  await ready(page);
+  const code = page.locator('[data-testid="cell"][data-kind="code"]').first();
+  await expect(editor(code)).toBeFocused();
+  await page.keyboard.insertText(LESSON.join("\n"));
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await expect(page.getByText("1 load package(s) were loaded to destination duckdb and into dataset mydata")).toBeVisible();
+  await page.getByRole("button", { name: "Add SQL cell" }).click();
+  await page.keyboard.insertText("select * from mydata.load_dict");
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await expect(page.getByRole("cell", { name: "Alice" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "Bob" })).toBeVisible();
+  await page.reload();
+  await ready(page);
+  await expect(page.getByText("1 load package(s) were loaded to destination duckdb and into dataset mydata")).toBeVisible();
+  await expect(page.locator(".cm-content").last()).toHaveText("select * from mydata.load_dict");
+  await page.locator(".cm-content").last().click();
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await expect(page.getByRole("cell", { name: "Alice" })).toBeVisible();
+});

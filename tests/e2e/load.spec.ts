@@ -80,7 +80,7 @@ test("a long load shows its progress and can be stopped, leaving the data as it 
   const progress = slow.getByTestId("progress");
   await expect(progress).toContainText("Extracting");
   await expect(progress).toContainText(/items so far/);
-  await progress.getByRole("button", { name: "Stop" }).click();
+  await progress.getByRole("button", { name: "Stop this load" }).click();
   await expect(slow).toHaveAttribute("data-status", "stopped");
   await ready(page);
 

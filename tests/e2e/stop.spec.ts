@@ -24,12 +24,16 @@ test("Stop ends an endless loop, the page stays responsive, and the next cell ru
   );
   expect(frames).toBeGreaterThan(5);
 
-  await page.getByRole("button", { name: "Stop" }).click();
+  await page.getByRole("button", { name: "Stop", exact: true }).click();
   await expect(loop).toHaveAttribute("data-status", "stopped");
   await expect(loop).toContainText("Stopped");
+  // The cell queued behind the loop runs in the restarted runtime.
+  await expect(next).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  await expect(next.getByTestId("value")).toHaveText("42");
   await ready(page);
 
+  // and cells run as usual afterwards
+  await fill(page, next, "6 * 7");
   await runCell(page, next);
-  await expect(next).toHaveAttribute("data-status", "done");
   await expect(next.getByTestId("value")).toHaveText("42");
 });
