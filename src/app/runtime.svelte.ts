@@ -36,6 +36,16 @@ export class Runtime {
     this.generation++;
     const worker = new Worker(new URL("../worker/runtime.worker.ts", import.meta.url), { type: "module", name: "pipebook-runtime" });
     this.worker = worker;
+    // A worker that fails to load never answers init: say so instead of "Starting…" forever.
+    worker.addEventListener("error", (e) => {
+      if (this.worker !== worker || this.status !== "starting") return;
+      this.status = "failed";
+      this.error = e.message || "The runtime worker failed to load";
+      this.killed.reject(new Error(this.error));
+      this.killed = deferred();
+      this.killed.promise.catch(() => undefined);
+      this.ready = undefined;
+    });
     const proxy = Comlink.wrap<RuntimeApi>(worker);
     this.proxy = proxy;
     this.ready = proxy.init(this.options).then(

@@ -45,6 +45,24 @@ test("Load from a source cell with merge writes the pipeline.run call, and merge
   await page.getByRole("tab", { name: "Pipelines" }).click();
   await expect(page.getByTestId("pipelines-panel")).toContainText("users_pipeline");
   await expect(page.getByTestId("pipelines-panel").locator("tbody tr")).toHaveCount(2);
+
+  // After a reload the runtime is fresh: Load runs the source cell again before the load.
+  await page.reload();
+  await ready(page);
+  await cell(page, 0).getByRole("button", { name: "Load…" }).click();
+  const again = page.getByRole("dialog", { name: "Load into DuckDB" });
+  await again.getByLabel("Pipeline name").fill("users_pipeline");
+  await again.getByLabel("Dataset name").fill("crm");
+  await again.getByLabel("Table name").fill("people");
+  await again.getByText("Append", { exact: true }).click();
+  await again.getByRole("button", { name: "Insert and run" }).click();
+  const appended = cell(page, 1);
+  await expect(appended).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  await expect(appended.getByTestId("stream")).toContainText("1 load package(s) were loaded");
+  const count = page.locator('[data-testid="cell"][data-kind="sql"]').first();
+  await fill(page, count, "select count(*) as n from crm.people");
+  await runCell(page, count);
+  expect(await resultColumn(count, 0)).toEqual(["5"]);
 });
 
 test("a long load shows its progress and can be stopped, leaving the data as it was", async ({ page }) => {
