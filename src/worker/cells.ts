@@ -11,11 +11,47 @@ type Emit = (event: RunEvent) => void;
 /** The cell being run: where console output and progress go. */
 let current: Emit | undefined;
 
+// Console lines are batched: a cell logging in a tight loop must not flood the page with
+// messages, and past a limit the rest is dropped with a note.
+const MAX_STREAM_CHARS = 1_000_000;
+let pending: { name: "stdout" | "stderr"; text: string } | undefined;
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+let streamed = 0;
+let truncated = false;
+
+function flush(): void {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  if (pending && current) current({ kind: "output", output: { type: "stream", ...pending } });
+  pending = undefined;
+}
+
+function stream(name: "stdout" | "stderr", text: string): void {
+  if (!current) return;
+  if (streamed + text.length > MAX_STREAM_CHARS) {
+    if (!truncated) {
+      truncated = true;
+      flush();
+      current({ kind: "output", output: { type: "info", text: `Output truncated after ${MAX_STREAM_CHARS.toLocaleString("en")} characters.` } });
+    }
+    return;
+  }
+  streamed += text.length;
+  if (pending && pending.name !== name) flush();
+  pending = pending ? { name, text: pending.text + "\n" + text } : { name, text };
+  flushTimer ??= setTimeout(flush, 40);
+}
+
 export function setCurrentCell(emit: Emit | undefined): void {
+  flush();
   current = emit;
+  streamed = 0;
+  truncated = false;
 }
 
 export function emitOutput(output: CellOutput): void {
+  if (output.type === "stream") return stream(output.name, output.text);
+  flush();
   current?.({ kind: "output", output });
 }
 
