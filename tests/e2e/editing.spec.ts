@@ -14,8 +14,8 @@ test("the editor completes the dlt API and its snake_case options", async ({ pag
   await expect(list).toContainText("pipeline_name");
   await page.waitForTimeout(200);
   await page.keyboard.press("Enter");
-  await expect(editor(cell(page, 0))).toContainText("dlt.pipeline({ pipeline_name: })");
-  await page.keyboard.press("End");
+  await expect(editor(cell(page, 0))).toContainText("dlt.pipeline({ pipeline_name: ");
+  await page.keyboard.type(`"p" });`);
   await page.keyboard.press("Enter");
   await page.keyboard.type("dlt.destinations.");
   await expect(list).toContainText("duckdb");

@@ -1,7 +1,6 @@
 // Completion of the dlt API in code cells: dlt.<member>, nested namespaces, the snake_case
 // option names of its calls, values of write_disposition, and the notebook's own bindings.
 import type { Completion, CompletionContext, CompletionResult } from "@codemirror/autocomplete";
-import { syntaxTree } from "@codemirror/language";
 
 const fn = (label: string, detail: string, info: string): Completion => ({ label, type: "function", detail, info });
 const ns = (label: string, info: string): Completion => ({ label, type: "namespace", info });
@@ -103,10 +102,26 @@ const VALUES: Record<string, string[]> = {
   refresh: ["drop_sources", "drop_resources", "drop_data"],
 };
 
+/**
+ * Is the cursor where an option name goes: `dlt.pipeline({ pipe|`? Read from the text, since
+ * half-typed code (no closing brace yet) does not parse as an object: find the innermost open
+ * bracket; a `{` that follows `(`, `,`, `[` or `:` opens an object literal, not a block.
+ */
 function insideObjectLiteral(ctx: CompletionContext): boolean {
-  for (let node: any = syntaxTree(ctx.state).resolveInner(ctx.pos, -1); node; node = node.parent) {
-    if (node.name === "ObjectExpression") return true;
-    if (/Block|ArrowFunction|FunctionDeclaration|Script/.test(node.name)) return false;
+  const text = ctx.state.sliceDoc(Math.max(0, ctx.pos - 4000), ctx.pos);
+  let depth = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const ch = text[i];
+    if (ch === "}" || ch === ")" || ch === "]") depth++;
+    else if (ch === "{" || ch === "(" || ch === "[") {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      if (ch !== "{") return false;
+      const before = text.slice(0, i).trimEnd();
+      return /[(,[:]$/.test(before);
+    }
   }
   return false;
 }

@@ -1,6 +1,8 @@
 // CodeMirror 6 for cells: a quiet editor (no fold gutter, no active-line glare), TypeScript,
 // SQL or markdown, and two run keys: Shift+Enter runs and moves on, Ctrl/Cmd+Enter runs in place.
-import { autocompletion, closeBrackets, closeBracketsKeymap, closeCompletion, completionKeymap } from "@codemirror/autocomplete";
+// No auto-closing brackets: code typed or pasted key by key (tutorial steps, automation) must
+// arrive exactly as written, and a stray auto-inserted `})` is a syntax error.
+import { autocompletion, closeCompletion, completionKeymap } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { javascript, javascriptLanguage, typescriptLanguage } from "@codemirror/lang-javascript";
 import { markdown } from "@codemirror/lang-markdown";
@@ -70,10 +72,9 @@ export function createEditor(parent: HTMLElement, o: EditorOptions): EditorView 
         drawSelection(),
         indentOnInput(),
         bracketMatching(),
-        closeBrackets(),
         autocompletion({ activateOnTypingDelay: 150 }),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-        keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
+        keymap.of([...defaultKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
         languageSlot.of(languageExtension(o.language, o.sqlSchema, o.names)),
         readOnlySlot.of(readOnlyExtension(o.readOnly)),
         placeholder(o.placeholder),
