@@ -46,6 +46,27 @@ export class NotebookController {
     return this.nb?.cells.find((c) => c.id === id);
   }
 
+  private analyzeTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  /** A cell's source changed: save, and for code cells find what it defines (Load offers it). */
+  edit(cell: Cell, source: string): void {
+    cell.source = source;
+    this.changed();
+    if (cell.kind !== "code") return;
+    clearTimeout(this.analyzeTimers.get(cell.id));
+    this.analyzeTimers.set(
+      cell.id,
+      setTimeout(async () => {
+        if (this.runtime.status !== "ready" && this.runtime.status !== "busy") return;
+        try {
+          cell.sources = await (await this.runtime.api()).analyze(cell.source, cell.language ?? "ts");
+        } catch {
+          /* the runtime restarted: the next edit or run says it again */
+        }
+      }, 500),
+    );
+  }
+
   /** Debounced: typing saves once it pauses. */
   changed(): void {
     if (!this.nb || this.readOnly) return;

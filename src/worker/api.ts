@@ -161,6 +161,8 @@ export interface RuntimeApi {
   /** drops a dataset (tables, loads, stored state) and the named pipelines' local state */
   reset(dataset: string, pipelines: string[]): Promise<void>;
   checkpoint(): Promise<void>;
+  /** what a code cell would define, without running it (for the Load button) */
+  analyze(source: string, language: "ts" | "js"): Promise<DefinedSourceInfo[]>;
   /** identifiers the editor completes in code cells */
   dltApi(): Promise<string[]>;
 }

@@ -126,6 +126,14 @@ const api: RuntimeApi = {
 
   checkpoint,
 
+  async analyze(source, language) {
+    try {
+      return session.compile(source, language).sources;
+    } catch {
+      return [];
+    }
+  },
+
   async dltApi() {
     return Object.keys(dltModule);
   },

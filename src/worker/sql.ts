@@ -84,7 +84,13 @@ export class ResultStore {
     const id = `${key}_${++this.seq}`;
     if (isQuery(last)) {
       const table = quoteIdent(`__pipebook_result_${id}`);
-      await this.conn.query(`CREATE OR REPLACE TEMP TABLE ${table} AS ${last}`);
+      try {
+        await this.conn.query(`CREATE OR REPLACE TEMP TABLE ${table} AS ${last}`);
+      } catch (e) {
+        // Some results can't be a table (duplicate column names): read them whole instead;
+        // a query that is simply wrong fails again below with its own message.
+        return this.inline(key, last, wrote, started, e);
+      }
       this.results.set(key, { table });
       const count = await this.conn.query(`SELECT count(*) AS n FROM ${table}`);
       const rowCount = Number(count.getChild("n")!.get(0));
@@ -92,9 +98,21 @@ export class ResultStore {
       const head = tableToDisplayRows(await this.conn.query(`SELECT * FROM ${table} LIMIT ${HEAD_ROWS}`));
       return { wrote, result: { id: key, columns, rowCount, head, elapsedMs: performance.now() - started, paged: true } };
     }
-    const t = await this.conn.query(last);
-    if (t.numCols === 0 || (t.numRows === 0 && t.schema.fields.length <= 1 && t.schema.fields[0]?.name === "Count")) {
-      return { wrote, message: wrote ? "Done." : "Done (no rows)." };
+    return this.inline(key, last, wrote, started);
+  }
+
+  private async inline(key: string, last: string, wrote: boolean, started: number, earlier?: unknown) {
+    let t: Table;
+    try {
+      t = await this.conn.query(last);
+    } catch (e) {
+      throw earlier ?? e;
+    }
+    if (t.numCols === 0) return { wrote, message: "Done." };
+    // INSERT/UPDATE/DELETE/COPY answer with one "Count" column: say it in words.
+    if (writes(last) && t.numCols === 1 && t.schema.fields[0].name === "Count") {
+      const n = t.numRows ? Number(t.getChildAt(0)!.get(0)) : 0;
+      return { wrote, message: `Done: ${n.toLocaleString("en")} row${n === 1 ? "" : "s"} affected.` };
     }
     this.results.set(key, { inline: t });
     const columns = t.schema.fields.map((f) => ({ name: f.name, type: String(f.type), numeric: isNumericField(f) }));

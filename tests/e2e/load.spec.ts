@@ -5,8 +5,7 @@ test("Load from a source cell with merge writes the pipeline.run call, and merge
   await freshNotebook(page);
   const src = cell(page, 0);
   await fill(page, src, `let rows = [{ id: 1, name: "Ann" }, { id: 2, name: "Ben" }];\nconst users = dlt.resource(function* users() { yield rows; });`);
-  await runCell(page, src);
-
+  // Load is offered as soon as the cell defines a resource, before it ever ran.
   await src.getByRole("button", { name: "Load…" }).click();
   const dialog = page.getByRole("dialog", { name: "Load into DuckDB" });
   await dialog.getByLabel("Pipeline name").fill("users_pipeline");
