@@ -57,7 +57,7 @@ export class NotebookController {
     this.analyzeTimers.set(
       cell.id,
       setTimeout(async () => {
-        if (this.runtime.status !== "ready" && this.runtime.status !== "busy") return;
+        if (this.readOnly || this.runtime.status === "off" || this.runtime.status === "failed") return;
         try {
           cell.sources = await (await this.runtime.api()).analyze(cell.source, cell.language ?? "ts");
         } catch {

@@ -61,6 +61,22 @@ async function prepare(db: duckdb.AsyncDuckDB): Promise<void> {
   }
 }
 
+/**
+ * Opens can "succeed" on a file whose previous owner (a runtime terminated a moment ago) has not
+ * let go yet, and then fail every commit with "File is not opened in write mode". A real write
+ * to the file now finds that out while we can still retry.
+ */
+async function probeWrite(db: duckdb.AsyncDuckDB): Promise<void> {
+  const c = await db.connect();
+  try {
+    await c.query("CREATE OR REPLACE TABLE main.__pipebook_probe AS SELECT 1 AS x");
+    await c.query("DROP TABLE main.__pipebook_probe");
+    await c.query("CHECKPOINT");
+  } finally {
+    await c.close();
+  }
+}
+
 export async function openDatabase(options: { memory?: boolean } = {}): Promise<OpenDatabase> {
   const t0 = performance.now();
   const db = await instantiate();
@@ -79,10 +95,12 @@ export async function openDatabase(options: { memory?: boolean } = {}): Promise<
           opfs: { fileHandling: "auto" },
         });
         await prepare(db);
+        await probeWrite(db);
         return { db, persistent: true, location: `duckdb:///${OPFS_PATH}`, version, timings: timings() };
       } catch (e) {
         lastError = e;
-        if (!/Access Handle|NoModificationAllowed|locked|another open/i.test(String((e as Error)?.message ?? e))) break;
+        console.warn(`pipebook: opening ${OPFS_PATH} failed (attempt ${attempt + 1}): ${String((e as Error)?.message ?? e)}`);
+        if (!/Access Handle|NoModificationAllowed|locked|another open|write mode/i.test(String((e as Error)?.message ?? e))) break;
         await sleep(150 + attempt * 50);
       }
     }

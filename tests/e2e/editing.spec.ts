@@ -8,11 +8,11 @@ test("the editor completes the dlt API and its snake_case options", async ({ pag
   const list = page.locator(".cm-tooltip-autocomplete");
   await expect(list).toContainText("pipeline");
   // CodeMirror ignores Enter for 75 ms after the list opens (no accidental picks), as a person would pause
-  await page.waitForTimeout(200);
+  await page.waitForTimeout(300);
   await page.keyboard.press("Enter");
   await page.keyboard.type("({ pipeline_n");
   await expect(list).toContainText("pipeline_name");
-  await page.waitForTimeout(200);
+  await page.waitForTimeout(300);
   await page.keyboard.press("Enter");
   await expect(editor(cell(page, 0))).toContainText("dlt.pipeline({ pipeline_name: ");
   await page.keyboard.type(`"p" });`);
