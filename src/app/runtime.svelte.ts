@@ -15,8 +15,6 @@ export class Runtime {
   status = $state<RuntimeStatus>("off");
   database = $state<DatabaseInfo | undefined>();
   error = $state<string | undefined>();
-  /** bumps on every (re)start: results and bindings of an older generation are gone */
-  generation = $state(0);
 
   private worker?: Worker;
   private proxy?: Comlink.Remote<RuntimeApi>;
@@ -33,7 +31,6 @@ export class Runtime {
     if (this.ready) return this.ready;
     this.status = "starting";
     this.error = undefined;
-    this.generation++;
     const worker = new Worker(new URL("../worker/runtime.worker.ts", import.meta.url), { type: "module", name: "pipebook-runtime" });
     this.worker = worker;
     // A worker that fails to load never answers init: say so instead of "Starting…" forever.

@@ -163,6 +163,4 @@ export interface RuntimeApi {
   checkpoint(): Promise<void>;
   /** what a code cell would define, without running it (for the Load button) */
   analyze(source: string, language: "ts" | "js"): Promise<DefinedSourceInfo[]>;
-  /** identifiers the editor completes in code cells */
-  dltApi(): Promise<string[]>;
 }

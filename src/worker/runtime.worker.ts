@@ -133,10 +133,6 @@ const api: RuntimeApi = {
       return [];
     }
   },
-
-  async dltApi() {
-    return Object.keys(dltModule);
-  },
 };
 
 Comlink.expose(api);
