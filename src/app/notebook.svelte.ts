@@ -128,6 +128,12 @@ export class NotebookController {
     this.changed();
   }
 
+  /** Another tab took the database: nothing queued here may run. */
+  cancelQueue(): void {
+    for (const q of this.queue) this.status[q] = "idle";
+    this.queue = [];
+  }
+
   /** Queues a cell; resolves when it has run (or was stopped). */
   run(id: string): Promise<void> {
     if (this.readOnly) return Promise.resolve();

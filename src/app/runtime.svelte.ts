@@ -27,8 +27,12 @@ export class Runtime {
     this.killed.promise.catch(() => undefined);
   }
 
+  /** false while another tab owns the database: this tab must not open it */
+  allowed = true;
+
   start(): Promise<Comlink.Remote<RuntimeApi>> {
     if (this.ready) return this.ready;
+    if (!this.allowed) return Promise.reject(new Error("The database is open in another tab"));
     this.status = "starting";
     this.error = undefined;
     const worker = new Worker(new URL("../worker/runtime.worker.ts", import.meta.url), { type: "module", name: "pipebook-runtime" });

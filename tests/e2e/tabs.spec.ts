@@ -24,10 +24,21 @@ test("a second tab on the same notebook is read-only, breaks nothing, and can ta
   expect(await resultColumn(sql, 0)).toEqual(["Alice", "Bob"]);
   await expect(page.getByTestId("runtime-status")).toHaveText(/Ready/);
 
-  // The second tab takes over: the first steps back, the data is intact in the second.
+  // The first tab is busy (a slow cell, another queued behind it) when the second takes over.
+  const slow = await addCell(page, "code");
+  await fill(page, slow, "await new Promise((r) => setTimeout(r, 10_000));");
+  const after = await addCell(page, "code");
+  await fill(page, after, "1 + 1");
+  await page.getByRole("button", { name: "Run all" }).click();
+  await expect(slow).toHaveAttribute("data-status", "running");
+
+  // The second tab takes over: the first steps back and starts nothing, the data is intact.
   await second.getByRole("button", { name: "Use it in this tab" }).click();
   await ready(second);
+  await expect(second.getByTestId("storage-status")).toHaveText(/stored in this browser/);
   await expect(page.getByTestId("lock-banner")).toBeVisible();
+  await expect(page.getByTestId("runtime-status")).toHaveText(/Read-only/);
+  await expect(after).not.toHaveAttribute("data-status", "done");
   const sql2 = cell(second, 1);
   await runCell(second, sql2);
   expect(await resultColumn(sql2, 0)).toEqual(["Alice", "Bob"]);
