@@ -1,7 +1,6 @@
 // What is in the database, read from DuckDB itself: datasets (schemas), tables with dlt's
 // types from the newest stored schema in `_dlt_version`, and pipelines from `_dlt_pipeline_state`
 // and `_dlt_loads`. Nothing here depends on a pipeline object being alive in the worker.
-import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import type { Table } from "apache-arrow";
 import { decodeState } from "../dlt/pipeline/state.ts";
 import type { CatalogDataset, CatalogTable, IncrementalCursor, PipelineInfo } from "./api.ts";
@@ -9,6 +8,13 @@ import { inspect, jsonText } from "./format.ts";
 import { quoteIdent as q, quoteLiteral } from "./sql.ts";
 
 type Row = Record<string, any>;
+
+/** DuckDB-WASM's async connection in the worker, the blocking one in Node tests. */
+export interface Queryable {
+  query(sql: string): Promise<Table> | Table;
+}
+
+const select = (conn: Queryable, sql: string): Promise<Table> => Promise.resolve().then(() => conn.query(sql));
 
 function rowsOf(t: Table): Row[] {
   return t.toArray().map((r) => r.toJSON() as Row);
@@ -23,8 +29,9 @@ interface StoredTable {
   write_disposition?: string;
 }
 
-async function dltTables(conn: AsyncDuckDBConnection, dataset: string): Promise<Record<string, StoredTable>> {
-  const t = await conn.query(
+async function dltTables(conn: Queryable, dataset: string): Promise<Record<string, StoredTable>> {
+  const t = await select(
+    conn,
     `SELECT schema_name, schema FROM ${q(dataset)}._dlt_version QUALIFY row_number() OVER (PARTITION BY schema_name ORDER BY inserted_at DESC, version DESC) = 1`,
   );
   const tables: Record<string, StoredTable> = {};
@@ -38,9 +45,9 @@ async function dltTables(conn: AsyncDuckDBConnection, dataset: string): Promise<
   return tables;
 }
 
-export async function readCatalog(conn: AsyncDuckDBConnection): Promise<CatalogDataset[]> {
+export async function readCatalog(conn: Queryable): Promise<CatalogDataset[]> {
   const cols = rowsOf(
-    await conn.query(`
+    await select(conn, `
       SELECT c.table_schema AS s, c.table_name AS t, c.column_name AS c, c.data_type AS ty, c.is_nullable AS n
       FROM information_schema.columns c
       JOIN information_schema.tables t USING (table_catalog, table_schema, table_name)
@@ -59,7 +66,7 @@ export async function readCatalog(conn: AsyncDuckDBConnection): Promise<CatalogD
   for (let i = 0; i < all.length; i += 100) {
     const chunk = all.slice(i, i + 100);
     const counts = rowsOf(
-      await conn.query(chunk.map(([s, t]) => `SELECT ${quoteLiteral(s)} AS s, ${quoteLiteral(t)} AS t, count(*) AS n FROM ${q(s)}.${q(t)}`).join(" UNION ALL ")),
+      await select(conn, chunk.map(([s, t]) => `SELECT ${quoteLiteral(s)} AS s, ${quoteLiteral(t)} AS t, count(*) AS n FROM ${q(s)}.${q(t)}`).join(" UNION ALL ")),
     );
     for (const c of counts) byDataset.get(c.s)!.get(c.t)!.rows = num(c.n);
   }
@@ -86,11 +93,13 @@ export async function readCatalog(conn: AsyncDuckDBConnection): Promise<CatalogD
   }
   // Empty schemas are datasets too (just reset, or created by hand).
   const schemas = rowsOf(
-    await conn.query(`SELECT schema_name AS s FROM information_schema.schemata WHERE catalog_name = current_database() AND schema_name NOT IN ('information_schema','pg_catalog','main')`),
+    await select(conn, `SELECT schema_name AS s FROM information_schema.schemata WHERE catalog_name = current_database() AND schema_name NOT IN ('information_schema','pg_catalog','main')`),
   );
   for (const s of schemas) if (!byDataset.has(s.s)) out.push({ name: s.s, tables: [] });
   return out.sort((a, b) => (a.name === "main" ? 1 : b.name === "main" ? -1 : a.name.localeCompare(b.name)));
 }
+
+const cursorText = (v: unknown) => (typeof v === "string" ? v : inspect(v, 0));
 
 function cursorsOf(state: Record<string, any>): IncrementalCursor[] {
   const out: IncrementalCursor[] = [];
@@ -101,8 +110,8 @@ function cursorsOf(state: Record<string, any>): IncrementalCursor[] {
           source,
           resource,
           cursorPath,
-          lastValue: inspect(inc?.last_value, 0),
-          initialValue: inc?.initial_value === undefined ? undefined : inspect(inc.initial_value, 0),
+          lastValue: cursorText(inc?.last_value),
+          initialValue: inc?.initial_value === undefined ? undefined : cursorText(inc.initial_value),
         });
       }
     }
@@ -110,35 +119,36 @@ function cursorsOf(state: Record<string, any>): IncrementalCursor[] {
   return out;
 }
 
-export async function readPipelines(conn: AsyncDuckDBConnection): Promise<PipelineInfo[]> {
+export async function readPipelines(conn: Queryable): Promise<PipelineInfo[]> {
   const datasets = rowsOf(
-    await conn.query(
+    await select(
+      conn,
       `SELECT table_schema AS s FROM information_schema.tables WHERE table_catalog = current_database() AND table_name = '_dlt_pipeline_state' ORDER BY 1`,
     ),
   ).map((r) => r.s as string);
   const out: PipelineInfo[] = [];
   for (const ds of datasets) {
     const states = rowsOf(
-      await conn.query(
+      await select(
+        conn,
         `SELECT pipeline_name, state, version, created_at FROM ${q(ds)}._dlt_pipeline_state QUALIFY row_number() OVER (PARTITION BY pipeline_name ORDER BY version DESC, created_at DESC) = 1`,
       ),
     );
-    const loads = await conn
-      .query(`SELECT load_id, schema_name, status, inserted_at FROM ${q(ds)}._dlt_loads ORDER BY load_id DESC LIMIT 100`)
+    const loads = await select(conn, `SELECT load_id, schema_name, status, inserted_at FROM ${q(ds)}._dlt_loads ORDER BY load_id DESC LIMIT 100`)
       .then(rowsOf, () => [] as Row[]);
-    const versions = await conn
-      .query(`SELECT schema_name, version, engine_version, inserted_at, version_hash FROM ${q(ds)}._dlt_version ORDER BY inserted_at DESC LIMIT 50`)
+    const versions = await select(conn, `SELECT schema_name, version, engine_version, inserted_at, version_hash FROM ${q(ds)}._dlt_version ORDER BY inserted_at DESC LIMIT 50`)
       .then(rowsOf, () => [] as Row[]);
     // Rows per load: root tables carry _dlt_load_id.
     const rootTables = rowsOf(
-      await conn.query(
+      await select(
+        conn,
         `SELECT table_name AS t FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ${quoteLiteral(ds)} AND column_name = '_dlt_load_id' AND table_name NOT LIKE '\\_dlt\\_%' ESCAPE '\\'`,
       ),
     ).map((r) => r.t as string);
     const rowsByLoad = new Map<string, Record<string, number>>();
     if (rootTables.length) {
       const counts = rowsOf(
-        await conn.query(rootTables.map((t) => `SELECT ${quoteLiteral(t)} AS t, _dlt_load_id AS l, count(*) AS n FROM ${q(ds)}.${q(t)} GROUP BY ALL`).join(" UNION ALL ")),
+        await select(conn, rootTables.map((t) => `SELECT ${quoteLiteral(t)} AS t, _dlt_load_id AS l, count(*) AS n FROM ${q(ds)}.${q(t)} GROUP BY ALL`).join(" UNION ALL ")),
       );
       for (const c of counts) {
         if (!rowsByLoad.has(c.l)) rowsByLoad.set(c.l, {});
