@@ -8,8 +8,8 @@ import { javascript, javascriptLanguage, typescriptLanguage } from "@codemirror/
 import { markdown } from "@codemirror/lang-markdown";
 import { PostgreSQL, sql, type SQLNamespace } from "@codemirror/lang-sql";
 import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from "@codemirror/language";
-import { Compartment, EditorState, Prec, type Extension } from "@codemirror/state";
-import { EditorView, drawSelection, keymap, lineNumbers, placeholder } from "@codemirror/view";
+import { Compartment, EditorState, Prec, StateEffect, StateField, type Extension } from "@codemirror/state";
+import { Decoration, EditorView, drawSelection, keymap, lineNumbers, placeholder, type DecorationSet } from "@codemirror/view";
 import { dltCompletionSource } from "./completions.ts";
 
 export type EditorLanguage = "ts" | "js" | "sql" | "markdown";
@@ -26,6 +26,26 @@ export interface EditorOptions {
   onRun: (advance: boolean) => void;
   onFocus: () => void;
 }
+
+/** Marks the line an error came from (1-based), or clears the mark (null). */
+export const setErrorLine = StateEffect.define<number | null>();
+
+const errorLineMark = Decoration.line({ class: "cm-error-line" });
+
+const errorLineField = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    // Editing moves on from the error: the mark goes with the first change.
+    if (tr.docChanged) marks = Decoration.none;
+    for (const e of tr.effects) {
+      if (!e.is(setErrorLine)) continue;
+      const n = e.value;
+      marks = n && n >= 1 && n <= tr.state.doc.lines ? Decoration.set([errorLineMark.range(tr.state.doc.line(n).from)]) : Decoration.none;
+    }
+    return marks;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
 
 export const languageSlot = new Compartment();
 export const readOnlySlot = new Compartment();
@@ -52,6 +72,7 @@ const theme = EditorView.theme({
   ".cm-lineNumbers .cm-gutterElement": { padding: "0 10px 0 12px", minWidth: "32px" },
   ".cm-tooltip-autocomplete": { fontFamily: "var(--mono)", fontSize: "12.5px" },
   ".cm-placeholder": { color: "var(--faint)", fontStyle: "italic" },
+  ".cm-error-line": { backgroundColor: "var(--err-soft)", boxShadow: "inset 3px 0 0 var(--err)" },
 });
 
 export function createEditor(parent: HTMLElement, o: EditorOptions): EditorView {
@@ -78,6 +99,7 @@ export function createEditor(parent: HTMLElement, o: EditorOptions): EditorView 
         languageSlot.of(languageExtension(o.language, o.sqlSchema, o.names)),
         readOnlySlot.of(readOnlyExtension(o.readOnly)),
         placeholder(o.placeholder),
+        errorLineField,
         EditorView.contentAttributes.of({ "aria-label": o.label }),
         EditorView.lineWrapping,
         theme,
