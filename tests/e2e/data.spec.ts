@@ -5,6 +5,19 @@ test("Reset deletes a pipeline's dataset and state after a confirmation", async 
   await freshNotebook(page);
   await fill(page, cell(page, 0), LESSON.join("\n"));
   await runCell(page, cell(page, 0));
+
+  // Data panel: dataset → table with its row count → columns with dlt types → preview.
+  const data = page.getByTestId("data-panel");
+  await expect(data).toContainText("mydata");
+  await data.getByRole("button", { name: "Show columns of load_dict" }).click();
+  await expect(data).toContainText("name");
+  await expect(data).toContainText("text");
+  await data.getByRole("button", { name: "load_dict", exact: true }).click();
+  const preview = page.getByRole("dialog", { name: "mydata.load_dict" });
+  await expect(preview.getByRole("cell", { name: "Alice" })).toBeVisible();
+  await expect(preview.getByRole("cell", { name: "Bob" })).toBeVisible();
+  await preview.getByRole("button", { name: "Close" }).click();
+
   await page.getByRole("tab", { name: "Pipelines" }).click();
   const panel = page.getByTestId("pipelines-panel");
   await expect(panel).toContainText("simple_pipeline");

@@ -61,6 +61,9 @@ test("bindings are shared between cells and errors show the cell line", async ({
   await expect(bad).toHaveAttribute("data-status", "error");
   await expect(bad.getByTestId("cell-error")).toContainText("TypeError");
   await expect(bad.getByTestId("cell-error")).toContainText("line 3");
+  // the editor marks that line
+  await expect(bad.locator(".cm-error-line")).toHaveCount(1);
+  await expect(bad.locator(".cm-error-line")).toContainText("(undefined as any).field");
 });
 
 test("on first visit an empty code cell is ready: type, run, reload at once, and nothing is lost", async ({ page }) => {
