@@ -1,7 +1,6 @@
 // Resource hints → a table in the schema (dlt/extract/hints.py): normalized names, key columns
 // marked not-null, hinted columns first, disposition and strategy stored as dlt stores them.
 import { normalizePath, normalizeTableIdentifier } from "../naming/snake_case.ts";
-import type { Schema } from "../schema/schema.ts";
 import type {
   TColumn,
   TColumnSchema,
@@ -13,6 +12,8 @@ import type {
   TWriteDispositionConfig,
 } from "../schema/types.ts";
 import { InvalidResourceArgument } from "../errors.ts";
+import { toUtcMicros } from "../load/timestamps.ts";
+import { C_DLT_ID, type Schema } from "../schema/schema.ts";
 
 const MERGE_STRATEGIES: TMergeStrategy[] = ["delete-insert", "upsert", "insert-only", "scd2"];
 const REPLACE_STRATEGIES: TReplaceStrategy[] = ["truncate-and-insert", "insert-from-staging"];
@@ -70,8 +71,17 @@ export function parseWriteDisposition(wd: TWriteDispositionConfig | undefined): 
     if (s === "scd2") {
       const [from, to] = wd.validity_column_names ?? ["_dlt_valid_from", "_dlt_valid_to"];
       hints["x-validity-column-names"] = [normalizePath(from), normalizePath(to)];
-      if (wd.active_record_timestamp !== undefined) hints["x-active-record-timestamp"] = wd.active_record_timestamp;
-      if (wd.boundary_timestamp !== undefined) hints["x-boundary-timestamp"] = wd.boundary_timestamp;
+      for (const key of ["active_record_timestamp", "boundary_timestamp"] as const) {
+        const ts = wd[key];
+        if (ts === undefined || ts === null) continue;
+        // dlt rejects an unparseable timestamp when the hint is set, not at load time.
+        try {
+          toUtcMicros(ts, key);
+        } catch (e) {
+          throw new InvalidResourceArgument((e as Error).message);
+        }
+        hints[`x-${key.replace(/_/g, "-")}`] = ts instanceof Date ? ts.toISOString() : ts;
+      }
       if (wd.row_version_column_name !== undefined) {
         hints["x-row-version-column-name"] = normalizePath(wd.row_version_column_name);
       }
@@ -103,9 +113,16 @@ export function tableFromHints(
 
   if (wdHints["x-merge-strategy"] === "scd2") {
     // Validity columns come first in an scd2 table (dlt places them before data columns).
-    for (const v of wdHints["x-validity-column-names"] ?? []) {
-      columns[v] = { name: v, data_type: "timestamp", nullable: true };
+    const [from, to] = wdHints["x-validity-column-names"]!;
+    columns[from] = { name: from, data_type: "timestamp", nullable: true, "x-valid-from": true };
+    columns[to] = { name: to, data_type: "timestamp", nullable: true, "x-valid-to": true };
+    if (wdHints["x-active-record-timestamp"] !== undefined) {
+      columns[to]["x-active-record-timestamp"] = wdHints["x-active-record-timestamp"];
     }
+    // The row version is a hash, so equal rows share it: neither unique nor a row key. Untyped,
+    // it takes its place when data arrives (after `_dlt_load_id` for `_dlt_id`).
+    const version = wdHints["x-row-version-column-name"] ?? C_DLT_ID;
+    columns[version] = { name: version, nullable: false, "x-row-version": true, unique: false, row_key: false };
   }
   for (const c of columnsList(hints.columns)) {
     const n = normalizePath(c.name);

@@ -160,7 +160,7 @@ async function loadInTransaction(
     const chain = schema.tableChain(root.name).filter((t) => Schema.completeColumns(t).length);
     const statements =
       root.write_disposition === "merge"
-        ? mergeSql({ chain, dataset, staging, loadId: pkg.load_id })
+        ? mergeSql({ chain, dataset, staging, loadId: pkg.load_id, schemaName: schema.name })
         : chain.flatMap((t) => {
             const cols = Schema.completeColumns(t).map((c) => quoteIdent(c.name)).join(", ");
             return [
