@@ -243,6 +243,7 @@ export class Pipeline {
       if (options[k] !== undefined) (runHints as Record<string, unknown>)[k] = options[k];
     }
     const loose: DltResource[] = [];
+    const copies = new Map<DltResource, DltResource>();
     const groups: SourceGroup[] = [];
     const add = (item: unknown) => {
       if (item instanceof DltSource) {
@@ -255,7 +256,9 @@ export class Pipeline {
           defaults: { max_table_nesting: src.max_table_nesting, root_key: src.root_key, schema_contract: src.schema_contract },
         });
       } else if (item instanceof DltResource) {
-        loose.push(item.clone().apply_hints(runHints));
+        const copy = item.clone().apply_hints(runHints);
+        copies.set(item, copy);
+        loose.push(copy);
       } else {
         const name = options.table_name ?? (typeof item === "function" ? (item as Function).name : undefined);
         loose.push(makeResource(item, { ...runHints, name }));
@@ -264,6 +267,22 @@ export class Pipeline {
     const isResourceList = Array.isArray(data) && data.length > 0 && data.every((d) => d instanceof DltResource || d instanceof DltSource);
     if (isResourceList) (data as unknown[]).forEach(add);
     else add(data);
+    // A loose transformer is fed by the copy of its parent run with it, or else by a deselected
+    // copy of the parent: the parent's items feed the transformer without being loaded.
+    const feed = (r: DltResource): void => {
+      const parent = r.parent;
+      if (!parent) return;
+      let copy = copies.get(parent);
+      if (!copy) {
+        copy = parent.clone();
+        copy.selected = false;
+        copies.set(parent, copy);
+        loose.push(copy);
+        feed(copy);
+      }
+      r.parent = copy;
+    };
+    for (const r of [...loose]) feed(r);
     if (loose.length) {
       groups.unshift({ schemaName: this.default_schema_name ?? this.pipeline_name, resources: loose, defaults: {} });
     }
