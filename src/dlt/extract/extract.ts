@@ -2,7 +2,10 @@
 // (user maps/filters → incremental → limit), and collects raw items per table.
 import { ResourceExtractionError } from "../errors.ts";
 import { normalizeTableIdentifier } from "../naming/snake_case.ts";
+import { DataValidationError } from "../normalize/errors.ts";
+import { expandContract } from "../normalize/contracts.ts";
 import type { Schema } from "../schema/schema.ts";
+import type { TTableSchema } from "../schema/types.ts";
 import { mergeHintsIntoSchema, tableFromHints, type SourceDefaults } from "./hints.ts";
 import {
   DltResource,
@@ -80,10 +83,18 @@ export async function extractResources(resources: DltResource[], options: Extrac
   }
 
   const tableOf = new Map<DltResource, (item: unknown) => string>();
-  const ensureTable = (r: DltResource, rawName: string): string => {
+  // Tables a `tables` contract (discard_row / discard_value) keeps out: their items are dropped.
+  const discarded = new Set<string>();
+  const ensureTable = (r: DltResource, rawName: string, item: unknown): string => {
     const name = normalizeTableIdentifier(rawName);
+    if (discarded.has(name)) return name;
     if (!written.get(r)?.has(name)) {
-      mergeHintsIntoSchema(schema, tableFromHints(rawName, r.name, r.hints, options.defaults));
+      const partial = tableFromHints(rawName, r.name, r.hints, options.defaults);
+      if (!admitTable(schema, partial, item)) {
+        discarded.add(name);
+        return name;
+      }
+      mergeHintsIntoSchema(schema, partial);
       if (!written.has(r)) written.set(r, new Set());
       written.get(r)!.add(name);
       if (!tables.has(name)) tables.set(name, []);
@@ -92,22 +103,19 @@ export async function extractResources(resources: DltResource[], options: Extrac
   };
   for (const r of resources) {
     const tn = r.hints.table_name;
-    if (typeof tn === "function") tableOf.set(r, (item) => ensureTable(r, String(tn(item))));
+    if (typeof tn === "function") tableOf.set(r, (item) => ensureTable(r, String(tn(item)), item));
     else {
       const fixed = tn ?? r.name;
       let resolved: string | undefined;
-      tableOf.set(r, () => (resolved ??= ensureTable(r, fixed)));
+      tableOf.set(r, (item) => (resolved ??= ensureTable(r, fixed, item)));
     }
   }
 
   const emit = (r: DltResource, items: unknown[]) => {
     const resolve = tableOf.get(r)!;
     for (const raw of items) {
-      if (isMarked(raw)) {
-        tables.get(ensureTable(r, raw[WITH_TABLE_NAME]))!.push(raw.item);
-      } else {
-        tables.get(resolve(raw))!.push(raw);
-      }
+      const [name, item] = isMarked(raw) ? [ensureTable(r, raw[WITH_TABLE_NAME], raw.item), raw.item] : [resolve(raw), raw];
+      if (!discarded.has(name)) tables.get(name)!.push(item);
     }
   };
 
@@ -172,7 +180,8 @@ export async function extractResources(resources: DltResource[], options: Extrac
         }
       }
     } catch (e) {
-      if (e instanceof ResourceExtractionError) throw e;
+      // A contract violation is the step's own error in dlt, not the resource's.
+      if (e instanceof ResourceExtractionError || e instanceof DataValidationError) throw e;
       throw new ResourceExtractionError(r.name, e);
     }
   };
@@ -204,6 +213,32 @@ export async function extractResources(resources: DltResource[], options: Extrac
   // Tables that received nothing are not part of the package.
   for (const [name, items] of tables) if (items.length === 0) tables.delete(name);
   return { tables, resources: resourcesOut, emptyReplaceTables };
+}
+
+/**
+ * The extractor's contract check on a table a resource writes to (dlt checks root tables at
+ * extract): a new table under `tables: freeze` fails here, under discard_* it is left out; a new
+ * table may always get its first columns, whatever the `columns` mode.
+ */
+function admitTable(schema: Schema, partial: TTableSchema, item: unknown): boolean {
+  if (!schema.isNewTable(partial.name)) return true;
+  const contract = expandContract(partial.schema_contract ?? schema.getTable(partial.name)?.schema_contract ?? schema.settings.schema_contract);
+  if (contract.columns !== "evolve") partial["x-normalizer"] = { ...partial["x-normalizer"], "evolve-columns-once": true };
+  if (contract.tables === "evolve") return true;
+  if (contract.tables === "freeze") {
+    throw new DataValidationError({
+      schema_name: schema.name,
+      table_name: partial.name,
+      column_name: null,
+      schema_entity: "tables",
+      contract_mode: "freeze",
+      table_schema: null,
+      schema_contract: contract,
+      data_item: item !== null && typeof item === "object" ? (item as Record<string, unknown>) : { value: item },
+      extended_info: `Can't add table \`${partial.name}\` because \`tables\` are frozen.`,
+    });
+  }
+  return false;
 }
 
 function writeDispositionName(r: DltResource): string {
