@@ -20,7 +20,7 @@ const items = (from: number, to: number) => Array.from({ length: to - from + 1 }
 const int = (s: string | undefined, d: number) => (s === undefined ? d : Number(s));
 
 let server: TestServer;
-let warn: ReturnType<typeof vi.spyOn>;
+let warn: { mock: { calls: unknown[][] }; mockRestore(): void };
 
 beforeAll(async () => {
   server = await startServer({
@@ -85,7 +85,8 @@ beforeAll(async () => {
     },
     "/header_cursor": (r) => {
       const c = r.query.cursor ?? "1";
-      return { headers: c === "3" ? {} : { "x-next": String(Number(c) + 1) }, json: [{ id: Number(c) }] };
+      const headers: Record<string, string> = c === "3" ? {} : { "x-next": String(Number(c) + 1) };
+      return { headers, json: [{ id: Number(c) }] };
     },
     "/next_cursor": (r) => {
       const c = r.query.cursor ?? "0";

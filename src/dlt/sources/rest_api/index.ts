@@ -1,8 +1,14 @@
-// dlt.sources.rest_api_source — being built (issue 5). Placeholder so the API surface exists.
-export function rest_api_source(_config: unknown): never {
-  throw new Error("rest_api_source is not implemented yet");
-}
+// dlt.sources.rest_api_source / rest_api_resources: a REST API described by a config object.
+import { DltSource } from "../../extract/source.ts";
+import { rest_api_resources } from "./resources.ts";
+import type { RESTAPIConfig, RestApiSourceOptions } from "./typing.ts";
 
-export function rest_api_resources(_config: unknown): never {
-  throw new Error("rest_api_resources is not implemented yet");
+export { rest_api_resources };
+export { RestApiConfigError } from "./config.ts";
+export type * from "./typing.ts";
+
+/** A source named `rest_api` (its schema too, unless `name` says otherwise), as in dlt. */
+export function rest_api_source(config: RESTAPIConfig, options: RestApiSourceOptions = {}): DltSource {
+  const { name = "rest_api", ...rest } = options;
+  return new DltSource(name, rest_api_resources(config), rest);
 }
