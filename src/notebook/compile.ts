@@ -22,8 +22,8 @@ export type CellLanguage = "ts" | "js";
 
 export interface DefinedSource {
   name: string;
-  /** what the binding holds: a resource (also transformer) or a source factory */
-  kind: "resource" | "source" | "transformer";
+  /** what the binding holds: a resource (also transformer), a source factory, or a built rest_api source */
+  kind: "resource" | "source" | "transformer" | "rest_api";
 }
 
 export interface CompiledCell {
@@ -108,6 +108,19 @@ function dltFactoryKind(init: any): DefinedSource["kind"] | undefined {
     }
     if (node.type !== "CallExpression") return undefined;
     const callee = node.callee;
+    // dlt.sources.rest_api_source(config) / rest_api_resources(config): ready to load as they are
+    if (
+      callee.type === "MemberExpression" &&
+      !callee.computed &&
+      ["rest_api_source", "rest_api_resources"].includes(callee.property.name) &&
+      callee.object.type === "MemberExpression" &&
+      !callee.object.computed &&
+      callee.object.property.name === "sources" &&
+      callee.object.object.type === "Identifier" &&
+      callee.object.object.name === "dlt"
+    ) {
+      return "rest_api";
+    }
     if (
       callee.type === "MemberExpression" &&
       callee.object.type === "Identifier" &&

@@ -54,7 +54,7 @@ export type RunEvent = { kind: "output"; output: CellOutput } | { kind: "progres
 
 export interface DefinedSourceInfo {
   name: string;
-  kind: "resource" | "source" | "transformer";
+  kind: "resource" | "source" | "transformer" | "rest_api";
 }
 
 export interface RunReport {

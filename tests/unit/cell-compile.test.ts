@@ -148,13 +148,15 @@ describe("what a cell defines", () => {
         `const src = dlt.source(function src() { return users });\n` +
         `const details = dlt.transformer(function* details(u) { yield u }, { data_from: users });\n` +
         `const limited = users.add_limit(10);\n` +
-        `const pipeline = dlt.pipeline({ pipeline_name: "p" });`,
+        `const pipeline = dlt.pipeline({ pipeline_name: "p" });\n` +
+        `const api = dlt.sources.rest_api_source({ client: { base_url: "/api/" }, resources: ["posts"] });`,
     );
     expect(c.sources).toEqual([
       { name: "users", kind: "resource" },
       { name: "src", kind: "source" },
       { name: "details", kind: "transformer" },
+      { name: "api", kind: "rest_api" },
     ]);
-    expect(c.declared.map((d) => d.name)).toEqual(["users", "src", "details", "limited", "pipeline"]);
+    expect(c.declared.map((d) => d.name)).toEqual(["users", "src", "details", "limited", "pipeline", "api"]);
   });
 });

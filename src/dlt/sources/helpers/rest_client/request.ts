@@ -15,13 +15,16 @@ export interface Request {
   data?: unknown;
 }
 
-/** base_url + path as dlt joins them: exactly one `/` between; an absolute path_or_url wins. */
+/**
+ * base_url + path as dlt joins them: exactly one `/` between; an absolute path_or_url wins. In
+ * the browser a path on the page's own origin (`/demo-api/events`) is completed by its address.
+ */
 export function joinUrl(baseUrl: string | undefined, path: string): string {
   if (/^https?:\/\//i.test(path)) return path;
   const base = baseUrl ?? "";
-  if (base === "") return path;
-  if (path === "") return base;
-  return base.replace(/\/+$/, "") + "/" + path.replace(/^\/+/, "");
+  const joined = base === "" ? path : path === "" ? base : base.replace(/\/+$/, "") + "/" + path.replace(/^\/+/, "");
+  const here = (globalThis as { location?: { href: string } }).location?.href;
+  return here && !/^https?:\/\//i.test(joined) ? new URL(joined, here).toString() : joined;
 }
 
 function paramValue(v: unknown): string {
