@@ -48,7 +48,9 @@ export type CellOutput =
   | { type: "error"; name: string; message: string; line?: number; column?: number; detail?: string }
   | { type: "load"; text: string; summary: LoadSummary }
   | { type: "result"; result: ResultMeta; stale?: boolean }
-  | { type: "info"; text: string };
+  | { type: "info"; text: string }
+  /** a passed `check(condition, what)`: a step that verified its own outcome */
+  | { type: "check"; text: string };
 
 export type RunEvent = { kind: "output"; output: CellOutput } | { kind: "progress"; progress: ProgressInfo };
 

@@ -101,6 +101,21 @@ export function isReported(value: unknown): boolean {
 
 const CELL_FRAME = /cell-([A-Za-z0-9_-]+)\.ts:(\d+):(\d+)/;
 
+/** A failed `check`: the cell fails with what was expected. */
+export class CheckFailed extends Error {
+  constructor(what: string) {
+    super(what);
+    this.name = "Check failed";
+  }
+}
+
+/** `check(condition, what)` in cells: a step verifies its own outcome and says so. */
+export function check(condition: unknown, what: string): void {
+  if (condition instanceof Promise) throw new TypeError("check() takes a value, not a Promise: `await` it first");
+  if (!condition) throw new CheckFailed(what);
+  emitOutput({ type: "check", text: what });
+}
+
 export function errorOutput(error: unknown, cellId: string): CellOutput {
   const e = error as { name?: string; message?: string; exception?: unknown; cause?: unknown; stack?: string };
   let line: number | undefined;

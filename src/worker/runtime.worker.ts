@@ -8,7 +8,7 @@ import { CellSession } from "../notebook/session.ts";
 import type { DuckDBHandle } from "../dlt/destinations/duckdb/connection.ts";
 import type { RunEvent, RuntimeApi, RunReport } from "./api.ts";
 import { readCatalog, readPipelines } from "./catalog.ts";
-import { cellConsole, cellDlt, emitOutput, errorOutput, isReported, setCurrentCell, valueOutput } from "./cells.ts";
+import { cellConsole, cellDlt, check, emitOutput, errorOutput, isReported, setCurrentCell, valueOutput } from "./cells.ts";
 import { OPFS_PATH, openDatabase, type OpenDatabase } from "./duckdb.ts";
 import { ResultStore, quoteIdent, quoteLiteral } from "./sql.ts";
 
@@ -37,7 +37,7 @@ async function datasetColumns(dataset: string): Promise<Map<string, string>> {
 }
 
 const dlt = cellDlt(checkpoint, datasetColumns);
-const session = new CellSession({ dlt, console: cellConsole, display: (v: unknown) => emitOutput(valueOutput(v)) });
+const session = new CellSession({ dlt, check, console: cellConsole, display: (v: unknown) => emitOutput(valueOutput(v)) });
 
 dltModule.setNotebookDatabase(() => {
   engineHandle ??= (async () => {
