@@ -19,7 +19,7 @@ async function startPreview(): Promise<PreviewServer> {
   return preview({ preview: { host: "127.0.0.1", port: PORT, strictPort: true }, logLevel: "warn" });
 }
 
-/** ms from navigation to the lesson notebook's first code cell's LoadInfo, with the moments in between. */
+/** ms from navigation to the walkthrough's first code cell's LoadInfo, with the moments in between. */
 async function loadToLoadInfo(page: Page, url: string): Promise<{ ready: number; loadInfo: number }> {
   // Leave first: going to the same URL with only a hash is not a page load.
   await page.goto("about:blank");
@@ -27,8 +27,7 @@ async function loadToLoadInfo(page: Page, url: string): Promise<{ ready: number;
   await page.goto(url);
   await page.getByTestId("runtime-status").filter({ hasText: "Ready" }).waitFor({ timeout: 60_000 });
   const ready = performance.now() - t0;
-  // A fresh profile opens an empty notebook; the lesson is the other one in the list.
-  if (!url.includes("#/nb/")) await page.getByRole("button", { name: /Lesson: your first pipeline/ }).click();
+  // A fresh profile opens the walkthrough, whose first code cell is the lesson's first example.
   const first = page.locator('[data-testid="cell"][data-kind="code"]').first();
   await first.getByRole("button", { name: "Run cell" }).click();
   await first.getByTestId("stream").filter({ hasText: "load package(s) were loaded" }).waitFor({ timeout: 60_000 });

@@ -57,6 +57,7 @@ test("Erase all local data removes notebooks and the database", async ({ page })
   // Only the first-visit notebooks, and an empty database.
   const list = page.getByRole("navigation", { name: "Notebooks" }).getByRole("listitem");
   await expect(list).toHaveCount(2);
-  await expect(list.first()).toContainText("My first notebook");
+  await expect(list.first()).toContainText("Learn dlt: the basics");
+  await expect(list.nth(1)).toContainText("My first notebook");
   await expect(page.getByTestId("data-panel")).toContainText("No data yet");
 });

@@ -1,0 +1,55 @@
+// Notebooks in and out of the browser: download as .ipynb, open a file (picker or drop), open a
+// same-origin URL (`?notebook=`). Reading never runs anything; a bad file changes nothing.
+import { fromIpynb, ipynbText, NotebookFileError } from "../notebook/ipynb.ts";
+import type { Notebook } from "../notebook/model.ts";
+
+const MAX_BYTES = 64 * 1024 * 1024;
+
+export function fileName(title: string): string {
+  const base = title.trim().replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").replace(/\s+/g, " ").trim() || "notebook";
+  return `${base.slice(0, 120)}.ipynb`;
+}
+
+export function downloadNotebook(nb: Notebook, options: { outputs?: boolean } = {}): void {
+  const blob = new Blob([ipynbText(nb, options)], { type: "application/x-ipynb+json" });
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = fileName(nb.title);
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+export async function readNotebookFile(file: File): Promise<Notebook> {
+  if (file.size > MAX_BYTES) throw new NotebookFileError(`${file.name} is ${(file.size / 1e6).toFixed(0)} MB: too large for a notebook file`);
+  const title = file.name.replace(/\.ipynb$/i, "") || "Opened notebook";
+  try {
+    return fromIpynb(await file.text(), title);
+  } catch (e) {
+    if (e instanceof NotebookFileError) throw new NotebookFileError(`${file.name}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** `?notebook=<url>`: only from this app's own origin, so a link can't pull in a stranger's file. */
+export async function fetchNotebook(param: string): Promise<Notebook> {
+  let url: URL;
+  try {
+    url = new URL(param, location.href);
+  } catch {
+    throw new NotebookFileError(`?notebook=${param} is not a URL`);
+  }
+  if (url.origin !== location.origin) {
+    throw new NotebookFileError(`?notebook= opens files from ${location.origin} only, not ${url.origin}. Download the file and open it instead.`);
+  }
+  const res = await fetch(url, { cache: "no-cache" });
+  if (!res.ok) throw new NotebookFileError(`Could not open ${url.pathname}: the server answered ${res.status} ${res.statusText}`.trim());
+  const title = decodeURIComponent(url.pathname.split("/").pop() ?? "").replace(/\.ipynb$/i, "") || "Opened notebook";
+  try {
+    return fromIpynb(await res.text(), title);
+  } catch (e) {
+    if (e instanceof NotebookFileError) throw new NotebookFileError(`${url.pathname}: ${e.message}`);
+    throw e;
+  }
+}
