@@ -66,9 +66,11 @@ test("bindings are shared between cells and errors show the cell line", async ({
   await expect(bad.locator(".cm-error-line")).toContainText("(undefined as any).field");
 });
 
-test("on first visit an empty code cell is ready: type, run, reload at once, and nothing is lost", async ({ page }) => {
+test("first visit also brings an empty notebook: type, run, reload at once, and nothing is lost", async ({ page }) => {
   await page.goto("/");
   await ready(page);
+  await page.getByRole("button", { name: /My first notebook/ }).click();
+  await expect(page.getByLabel("Notebook title")).toHaveValue("My first notebook");
   const code = page.locator('[data-testid="cell"][data-kind="code"]').first();
   await expect(editor(code)).toBeFocused();
   await page.keyboard.insertText(LESSON.join("\n"));
