@@ -114,7 +114,15 @@ async function loadInTransaction(
 ): Promise<string[]> {
   const dataset = options.dataset;
   const staging = `${dataset}_staging`;
-  const storage = await client.storageColumns(dataset);
+  let storage = await client.storageColumns(dataset);
+  if (pkg.refresh) {
+    for (const t of pkg.refresh.drop_tables) if (storage.has(t)) await client.execute(`DROP TABLE ${qualified(dataset, t)}`);
+    for (const t of pkg.refresh.truncate_tables) if (storage.has(t)) await client.execute(`DELETE FROM ${qualified(dataset, t)} WHERE 1=1`);
+    if (pkg.refresh.drop_schema_history && storage.has(VERSION_TABLE)) {
+      await client.execute(`DELETE FROM ${qualified(dataset, VERSION_TABLE)} WHERE schema_name = ${quoteLiteral(schema.name)}`);
+    }
+    storage = await client.storageColumns(dataset);
+  }
   const inPackage = new Set(jobs.map((j) => j.table));
   const toMigrate = Object.values(schema.tables).filter(
     (t) => isSystemTable(t.name) || inPackage.has(t.name) || Schema.hasSeenData(t),

@@ -28,6 +28,12 @@ export interface LoadPackage {
     row_counts: Record<string, number>;
     warnings: string[];
   };
+  /**
+   * `refresh=` of the run that made this package: tables dropped or emptied at the destination
+   * (in the package's transaction, before its data), and whether to keep only the newest schema
+   * version in `_dlt_version`.
+   */
+  refresh?: { drop_tables: string[]; truncate_tables: string[]; drop_schema_history: boolean };
   /** Tables (with new columns) that this package added to the schema, for LoadInfo. */
   schema_update?: Record<string, unknown>;
 }

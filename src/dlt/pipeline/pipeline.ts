@@ -17,7 +17,8 @@ import { DltSource } from "../extract/source.ts";
 import { JobFailure, loadPackage } from "../load/load.ts";
 import { newLoadId, type LoadPackage } from "../load/package.ts";
 import { ItemsNormalizer } from "../normalize/index.ts";
-import { STATE_TABLE, Schema, stateTableSchema } from "../schema/schema.ts";
+import { LOADS_TABLE, STATE_TABLE, Schema, VERSION_TABLE, stateTableSchema } from "../schema/schema.ts";
+import { qualified, quoteLiteral } from "../destinations/duckdb/sql.ts";
 import type { TColumnSchema, TSchemaContract, TWriteDispositionConfig } from "../schema/types.ts";
 import { storeFor, type PipelineStore } from "../storage/store.ts";
 import { uniqIdHex } from "../utils/digest.ts";
@@ -31,6 +32,7 @@ import {
 import {
   STATE_ENGINE_VERSION,
   bumpStateVersion,
+  decodeState,
   encodeState,
   newState,
   type PipelineState,
@@ -54,6 +56,10 @@ export interface PipelineOptions {
   pipelines_dir?: string;
   /** dlt's `load.raise_on_failed_jobs` (default true): a failed job aborts the package and raises. */
   raise_on_failed_jobs?: boolean;
+  /** Applied to every run of this pipeline object unless run() says otherwise. */
+  refresh?: RunOptions["refresh"];
+  /** With no usable local state, run() takes state and schemas from the destination (default true). */
+  restore_from_destination?: boolean;
   progress?: (event: ProgressEvent) => void;
 }
 
@@ -96,6 +102,8 @@ export class Pipeline {
   readonly dev_mode: boolean;
   readonly pipelines_dir?: string;
   raise_on_failed_jobs: boolean;
+  refresh?: RunOptions["refresh"];
+  restore_from_destination: boolean;
   progress?: (event: ProgressEvent) => void;
   last_trace?: PipelineTrace;
 
@@ -121,6 +129,8 @@ export class Pipeline {
     this.dataset_name = this.dev_mode ? dataset + devModeSuffix() : dataset;
     this.pipelines_dir = options.pipelines_dir;
     this.raise_on_failed_jobs = options.raise_on_failed_jobs ?? true;
+    this.refresh = options.refresh;
+    this.restore_from_destination = options.restore_from_destination ?? true;
     this.progress = options.progress;
     this.store = storeFor(options.pipelines_dir);
     this._state = newState(this.pipeline_name);
@@ -207,6 +217,7 @@ export class Pipeline {
       }
     };
     try {
+      if (this.pending.length === 0 && this.restore_from_destination && !this.dev_mode) await this.syncInternal();
       if (this.pending.length > 0) {
         console.warn(
           "The pipeline `run` method will now load the pending load packages. The data you passed to the run function will not be extracted. In order to do that you must run the pipeline again",
@@ -296,7 +307,10 @@ export class Pipeline {
     const schemas = new Map<string, Schema>();
     try {
       for (const group of this.groups(data, options)) {
-        const schema = (this._schemas.get(group.schemaName) ?? new Schema(group.schemaName)).clone();
+        const refresh = options.refresh ?? this.refresh;
+        const previous = this._schemas.get(group.schemaName);
+        const plan = refresh && previous ? refreshPlan(refresh, previous, group, state) : undefined;
+        const schema = plan?.schema ?? (previous ?? new Schema(group.schemaName)).clone();
         // Replace starts incremental cursors and resource state over (dlt: reset_resource_state).
         for (const r of group.resources) {
           const wd = r.hints.write_disposition;
@@ -314,8 +328,9 @@ export class Pipeline {
         schemas.set(schema.name, schema);
         state.schema_names = [...new Set([...(state.schema_names ?? []), schema.name])];
         state.default_schema_name ??= schema.name;
-        if (result.tables.size === 0 && result.emptyReplaceTables.length === 0) continue;
+        if (result.tables.size === 0 && result.emptyReplaceTables.length === 0 && !plan) continue;
         packages.push({
+          ...(plan ? { refresh: plan.refresh } : {}),
           load_id: newLoadId(),
           schema_name: schema.name,
           state: "extracted",
@@ -496,13 +511,43 @@ export class Pipeline {
     return client.rows(sql);
   }
 
-  /** Forgets local state, schemas and pending packages; the destination is untouched. */
-  async drop(): Promise<void> {
+  /**
+   * dlt's sync_destination: the newest state committed at the destination (its load has a
+   * `_dlt_loads` row with status 0) replaces the local one when it is at least as new and
+   * differs, with its schemas from `_dlt_version`. A dataset gone from the destination resets a
+   * pipeline that had loaded before.
+   */
+  async sync_destination(): Promise<void> {
     await this.ready();
+    await this.syncInternal();
+  }
+
+  private async syncInternal(): Promise<void> {
+    const client = await this.client();
+    const remote = await readDestinationState(client, this.dataset_name, this.pipeline_name);
+    if (remote === "no-dataset") {
+      if (!this.first_run && this.pending.length === 0) await this.resetLocal();
+      return;
+    }
+    if (!remote) return;
+    const local = this._state;
+    if (remote.state._state_version < local._state_version || remote.state._version_hash === local._version_hash) return;
+    this._state = { ...remote.state, _local: { ...local._local, first_run: false } };
+    this._schemas = new Map(remote.schemas.map((sch) => [sch.name, sch]));
+    await this.persist();
+  }
+
+  private async resetLocal(): Promise<void> {
     await this.store.drop(this.pipeline_name);
     this._state = newState(this.pipeline_name);
     this._schemas.clear();
     this.pending = [];
+  }
+
+  /** Forgets local state, schemas and pending packages; the destination is untouched. */
+  async drop(): Promise<void> {
+    await this.ready();
+    await this.resetLocal();
   }
 
   async drop_pending_packages(): Promise<void> {
@@ -515,6 +560,62 @@ export class Pipeline {
   list_pending_packages(): string[] {
     return this.pending.map((p) => p.load_id);
   }
+}
+
+/** What `refresh=` does to one source before its extract: state wiped, tables to drop or empty. */
+function refreshPlan(
+  mode: NonNullable<RunOptions["refresh"]>,
+  previous: Schema,
+  group: SourceGroup,
+  state: PipelineState,
+): { schema: Schema; refresh: NonNullable<LoadPackage["refresh"]> } {
+  if (mode === "drop_sources") {
+    delete state.sources?.[group.schemaName];
+    const fresh = new Schema(group.schemaName);
+    return { schema: fresh, refresh: { drop_tables: previous.dataTables().map((t) => t.name), truncate_tables: [], drop_schema_history: true } };
+  }
+  const names = new Set(group.resources.filter((r) => r.selected).map((r) => r.name));
+  const tables = previous
+    .dataTables()
+    .filter((t) => !t.parent && t.resource !== undefined && names.has(t.resource))
+    .flatMap((root) => previous.tableChain(root.name).map((t) => t.name));
+  const resources = state.sources?.[group.schemaName]?.resources;
+  for (const n of names) delete resources?.[n];
+  const schema = previous.clone();
+  if (mode === "drop_resources") {
+    schema.dropTables(tables);
+    return { schema, refresh: { drop_tables: tables, truncate_tables: [], drop_schema_history: true } };
+  }
+  return { schema, refresh: { drop_tables: [], truncate_tables: tables, drop_schema_history: false } };
+}
+
+/** The newest committed state of a pipeline at the destination, with the schemas it names. */
+async function readDestinationState(
+  client: DuckDBClient,
+  dataset: string,
+  pipelineName: string,
+): Promise<{ state: PipelineState; schemas: Schema[] } | "no-dataset" | undefined> {
+  const tables = new Set(
+    (await client.rows(`SELECT table_name FROM information_schema.tables WHERE table_schema = ${quoteLiteral(dataset)}`)).map((r) => String(r.table_name)),
+  );
+  if (tables.size === 0) return "no-dataset";
+  if (!tables.has(STATE_TABLE) || !tables.has(LOADS_TABLE)) return undefined;
+  const rows = await client.rows(
+    `SELECT s.state FROM ${qualified(dataset, STATE_TABLE)} s JOIN ${qualified(dataset, LOADS_TABLE)} l ON l.load_id = s._dlt_load_id ` +
+      `WHERE s.pipeline_name = ${quoteLiteral(pipelineName)} AND l.status = 0 ORDER BY s._dlt_load_id DESC, s.version DESC LIMIT 1`,
+  );
+  if (rows.length === 0) return undefined;
+  const state = decodeState(String(rows[0].state));
+  const schemas: Schema[] = [];
+  if (tables.has(VERSION_TABLE)) {
+    for (const name of state.schema_names ?? []) {
+      const v = await client.rows(
+        `SELECT schema FROM ${qualified(dataset, VERSION_TABLE)} WHERE schema_name = ${quoteLiteral(name)} ORDER BY inserted_at DESC, version DESC LIMIT 1`,
+      );
+      if (v.length) schemas.push(Schema.fromStored(JSON.parse(String(v[0].schema))));
+    }
+  }
+  return { state, schemas };
 }
 
 function packageInfo(pkg: LoadPackage, state = pkg.state): LoadPackageInfo {
