@@ -22,8 +22,9 @@ export function flatRows(n: number, offset = 0): FlatRow[] {
     out[k] = {
       id: i,
       qty: i % 97,
-      amount: (i % 1000) / 7,
-      score: Math.sin(i) * 100,
+      // never integral: JS has no 2.0, and the first row would make the column bigint
+      amount: (i % 1000) / 7 + 0.5,
+      score: Math.sin(i) * 100 + 0.25,
       name: `customer ${i}`,
       category: CATEGORIES[i % 5],
       active: i % 2 === 0,

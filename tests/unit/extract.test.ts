@@ -193,3 +193,11 @@ describe("errors from resources", () => {
     expect(tables).toEqual([{ n: 0 }]);
   });
 });
+
+describe("plain data", () => {
+  it("a list of lists is a list of pages: each inner list is a batch of rows", async () => {
+    const p = newPipeline();
+    await p.run([[{ a: 1 }, { a: 2 }], [{ a: 3 }]], { table_name: "pg" });
+    expect(await p.query("select * exclude (_dlt_load_id, _dlt_id) from ds.pg order by a")).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+  });
+});

@@ -216,10 +216,11 @@ function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
 
 /**
  * What a resource yields, as an iterable. An array is one page (dlt treats a yielded list as a
- * batch of rows); a string or a single object is one item; a Promise resolves to its value.
+ * batch of rows), unless it holds pages itself (`[[...], [...]]`): then each is a page. A string
+ * or a single object is one item; a Promise resolves to its value.
  */
 function asIterable(value: unknown): Iterable<unknown> | AsyncIterable<unknown> {
-  if (Array.isArray(value)) return [value];
+  if (Array.isArray(value)) return value.some(Array.isArray) ? value : [value];
   if (typeof value === "string") return [value];
   if (isAsyncIterable(value)) return value;
   if (isIterable(value)) return value;
