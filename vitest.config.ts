@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { transform } from "esbuild";
 import { defineConfig, type Plugin } from "vitest/config";
 
@@ -22,6 +24,8 @@ export default defineConfig({
   test: {
     include: ["tests/unit/**/*.test.ts"],
     environment: "node",
+    // Pipelines' local state goes to a scratch directory, not into the repository.
+    env: { PIPEBOOK_PIPELINES_DIR: join(tmpdir(), `pipebook-tests-${process.pid}`) },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

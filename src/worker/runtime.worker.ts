@@ -11,6 +11,7 @@ import { readCatalog, readPipelines } from "./catalog.ts";
 import { cellConsole, cellDlt, check, emitOutput, errorOutput, isReported, setCurrentCell, valueOutput } from "./cells.ts";
 import { OPFS_PATH, openDatabase, type OpenDatabase } from "./duckdb.ts";
 import { ResultStore, quoteIdent, quoteLiteral } from "./sql.ts";
+import { IdbStore } from "../dlt/storage/idb_store.ts";
 
 let opened: Promise<OpenDatabase> | undefined;
 let uiConn: AsyncDuckDBConnection;
@@ -38,6 +39,9 @@ async function datasetColumns(dataset: string): Promise<Map<string, string>> {
 
 const dlt = cellDlt(checkpoint, datasetColumns);
 const session = new CellSession({ dlt, check, console: cellConsole, display: (v: unknown) => emitOutput(valueOutput(v)) });
+
+// Pipelines keep their local state in this browser's IndexedDB (pipelines_dir names the database).
+dltModule.setPipelineStoreFactory((dir) => new IdbStore(dir ?? "pipebook-pipelines"));
 
 dltModule.setNotebookDatabase(() => {
   engineHandle ??= (async () => {

@@ -173,15 +173,21 @@ export class Pipeline {
     if (!snap) return;
     this._state = snap.state;
     this._schemas = new Map(snap.schemas.map((s) => [s.name, Schema.fromStored(s)]));
-    this.pending = snap.pending;
+    this.pending = snap.pending ?? [];
+    this.storedPending = this.pending.map((p) => p.load_id).join();
   }
 
+  /** Load ids of the pending packages last written to the store: packages are written only when they change. */
+  private storedPending?: string;
+
   private async persist(): Promise<void> {
+    const ids = this.pending.map((p) => p.load_id).join();
     await this.store.save(this.pipeline_name, {
       state: this._state,
       schemas: [...this._schemas.values()].map((s) => s.toStored()),
-      pending: this.pending,
+      ...(ids !== this.storedPending ? { pending: this.pending } : {}),
     });
+    this.storedPending = ids;
   }
 
   private emit(event: ProgressEvent): void {
@@ -539,6 +545,7 @@ export class Pipeline {
 
   private async resetLocal(): Promise<void> {
     await this.store.drop(this.pipeline_name);
+    this.storedPending = undefined;
     this._state = newState(this.pipeline_name);
     this._schemas.clear();
     this.pending = [];

@@ -1,0 +1,64 @@
+// Pipelines on disk (Node): <pipelines_dir>/<pipeline>/{state.json, schemas.json, pending.json}.
+// Each file is written to a temporary name and renamed, so a crash leaves the old or the new one.
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { PipelineSnapshot, PipelineStore } from "./store.ts";
+import { storedPackage } from "./store.ts";
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as T;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new Error(`Cannot read pipeline file ${path}: ${(e as Error).message}`);
+  }
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(value));
+  await rename(tmp, path);
+}
+
+/** Dates survive JSON as tagged strings. */
+function reviveDates(_k: string, v: unknown): unknown {
+  return v && typeof v === "object" && "$date" in (v as object) ? new Date((v as { $date: string }).$date) : v;
+}
+
+function tagDates(value: unknown): unknown {
+  if (value instanceof Date) return { $date: value.toISOString() };
+  if (Array.isArray(value)) return value.map(tagDates);
+  if (value && typeof value === "object" && !(value instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tagDates(v)]));
+  }
+  return value;
+}
+
+export class FileStore implements PipelineStore {
+  constructor(private readonly dir: string) {}
+
+  private path(name: string, file?: string): string {
+    return file ? join(this.dir, name, file) : join(this.dir, name);
+  }
+
+  async load(name: string): Promise<PipelineSnapshot | undefined> {
+    const raw = await readJson<unknown>(this.path(name, "state.json"));
+    if (raw === undefined) return undefined;
+    const revive = <T>(v: unknown) => JSON.parse(JSON.stringify(v), reviveDates) as T;
+    const schemas = (await readJson(this.path(name, "schemas.json"))) ?? [];
+    const pending = (await readJson(this.path(name, "pending.json"))) ?? [];
+    return { state: revive(raw), schemas: revive(schemas), pending: revive(pending) };
+  }
+
+  async save(name: string, snapshot: PipelineSnapshot): Promise<void> {
+    await mkdir(this.path(name), { recursive: true });
+    // Pending packages first: state never claims more than the packages that carry it.
+    if (snapshot.pending) await writeJson(this.path(name, "pending.json"), tagDates(snapshot.pending.map(storedPackage)));
+    await writeJson(this.path(name, "schemas.json"), snapshot.schemas);
+    await writeJson(this.path(name, "state.json"), tagDates(snapshot.state));
+  }
+
+  async drop(name: string): Promise<void> {
+    await rm(this.path(name), { recursive: true, force: true });
+  }
+}
