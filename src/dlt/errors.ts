@@ -137,3 +137,5 @@ export class DestinationHasFailedJobs extends DltException {
 
 export class InvalidResourceArgument extends DltException {}
 export class PipelineConfigError extends DltException {}
+/** dlt.current used outside of a running resource. */
+export class PipelineStateError extends DltException {}

@@ -20,3 +20,4 @@ export const destinations = { duckdb };
 export { sources } from "./sources/index.ts";
 
 export const mark = { with_table_name: withTableName };
+export { current } from "./extract/current.ts";

@@ -185,3 +185,25 @@ describe("state in the destination (S26, §7.3)", () => {
     expect(versions[0].n).toBe(1);
   });
 });
+
+describe("dlt.current", () => {
+  it("source_state and resource_state are kept in the pipeline state between runs and written with the data", async () => {
+    const p = newPipeline();
+    const counter = () =>
+      dlt.resource(function* counter() {
+        const rs = dlt.current.resource_state();
+        rs.runs = ((rs.runs as number) ?? 0) + 1;
+        const ss = dlt.current.source_state();
+        ss.seen = [...((ss.seen as string[]) ?? []), `run ${rs.runs}`];
+        yield { run: rs.runs };
+      });
+    await p.run(counter());
+    await p.run(counter());
+    const src = p.state.sources![p.pipeline_name];
+    expect(src.resources!.counter).toEqual({ runs: 2 });
+    expect(src.seen).toEqual(["run 1", "run 2"]);
+    const stateRow = await p.query("select state from ds._dlt_pipeline_state order by version desc limit 1");
+    expect((decodeState(String(stateRow[0].state)).sources![p.pipeline_name].resources!.counter as { runs: number }).runs).toBe(2);
+    expect(() => dlt.current.resource_state()).toThrow(dlt.PipelineStateError);
+  });
+});

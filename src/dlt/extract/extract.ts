@@ -1,6 +1,8 @@
 // Extract: evaluates the resources of one source, runs their item steps in dlt's order
 // (user maps/filters → incremental → limit), and collects raw items per table.
 import { ResourceExtractionError } from "../errors.ts";
+import type { PipelineState } from "../pipeline/state.ts";
+import { setRunningResource } from "./current.ts";
 import { normalizeTableIdentifier } from "../naming/snake_case.ts";
 import { DataValidationError } from "../normalize/errors.ts";
 import { expandContract } from "../normalize/contracts.ts";
@@ -132,6 +134,9 @@ export async function extractResources(resources: DltResource[], options: Extrac
       if (step && !steps.includes(step)) steps.push(step);
     };
     if (r.incrementalHint) bindStep(r.incrementalHint);
+    // dlt.current reads the state of whichever resource's code runs next.
+    const enter = () => setRunningResource({ state: options.state as unknown as PipelineState, sourceName: options.sourceName, resourceName: r.name });
+    enter();
     let iterable: Iterable<unknown> | AsyncIterable<unknown>;
     try {
       iterable = hasParentItem ? r.evaluate(bindStep, parentItem) : r.evaluate(bindStep);
@@ -172,11 +177,17 @@ export async function extractResources(resources: DltResource[], options: Extrac
     if (limit && limit.max_items === 0) return;
     try {
       if (isAsyncIterable(iterable)) {
-        for await (const value of iterable) if (!(await handle(value))) break;
+        for await (const value of iterable) {
+          const more = await handle(value);
+          enter();
+          if (!more) break;
+        }
       } else {
         for (const value of iterable as Iterable<unknown>) {
           const v = value instanceof Promise ? await value : value;
-          if (!(await handle(v))) break;
+          const more = await handle(v);
+          enter();
+          if (!more) break;
         }
       }
     } catch (e) {
@@ -186,7 +197,11 @@ export async function extractResources(resources: DltResource[], options: Extrac
     }
   };
 
-  for (const root of roots) await run(root);
+  try {
+    for (const root of roots) await run(root);
+  } finally {
+    setRunningResource(undefined);
+  }
 
   const resourcesOut: ExtractedResource[] = [];
   const emptyReplaceTables: string[] = [];

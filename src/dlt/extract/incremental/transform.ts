@@ -47,7 +47,7 @@ const WITH_TABLE_NAME = Symbol.for("dlt.mark.with_table_name");
 
 /** Items marked with dlt.mark.with_table_name carry the row inside. */
 function rowOf(item: unknown): unknown {
-  if (item && typeof item === "object" && WITH_TABLE_NAME in item) return (item as { item: unknown }).item;
+  if (item && typeof item === "object" && WITH_TABLE_NAME in item) return (item as unknown as { item: unknown }).item;
   return item;
 }
 
