@@ -81,12 +81,15 @@ export class ResourceNameMissing extends DltException {
 export class ResourceExtractionError extends DltException {
   readonly resource_name: string;
   readonly kind: string;
+  readonly func_name: string | null;
 
-  constructor(resourceName: string, cause: unknown, kind = "generator") {
+  constructor(resourceName: string, cause: unknown, kind = "generator", funcName?: string) {
     const inner = cause instanceof Error ? cause : new Error(String(cause));
+    const func = funcName ? ` \`${funcName}\`` : "";
     super(
-      `In processing pipe \`${resourceName}\`: extraction of resource \`${resourceName}\` in \`${kind}\` caused an exception: ${inner.message}`,
+      `In processing pipe \`${resourceName}\`: extraction of resource \`${resourceName}\` in \`${kind}\`${func} caused an exception: ${inner.message}`,
     );
+    this.func_name = funcName ?? null;
     this.resource_name = resourceName;
     this.kind = kind;
     this.cause = inner;

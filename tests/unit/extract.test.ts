@@ -187,7 +187,7 @@ describe("errors from resources", () => {
     expect(err.step).toBe("extract");
     expect(err.exception).toBeInstanceOf(dlt.ResourceExtractionError);
     expect(err.exception.cause).toBeInstanceOf(TypeError);
-    expect(err.exception.message).toContain("extraction of resource `boom` in `generator` caused an exception: bad item");
+    expect(err.exception.message).toBe("In processing pipe `boom`: extraction of resource `boom` in `generator` `boom` caused an exception: bad item");
     expect(p.list_pending_packages()).toEqual([]);
     const tables = await p.query("select count(*) as n from information_schema.tables where table_schema='ds'");
     expect(tables).toEqual([{ n: 0 }]);

@@ -242,7 +242,7 @@ describe("rest_api errors", () => {
     expect(err).toBeInstanceOf(dlt.PipelineStepFailed);
     expect(err.step).toBe("extract");
     expect(err.exception).toBeInstanceOf(dlt.ResourceExtractionError);
-    expect(err.exception.message).toContain("resource `keyed`");
+    expect(err.exception.message).toContain("extraction of resource `keyed` in `generator` `paginate_resource` caused an exception: 401 Client Error: Unauthorized for url:");
     expect(err.exception.message).toContain("401 Client Error: Unauthorized for url:");
     expect(String(err.message) + String(err.exception.message)).not.toContain("wrong-key-123");
     expect(err.exception.cause.status).toBe(401);

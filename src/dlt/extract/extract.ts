@@ -141,7 +141,7 @@ export async function extractResources(resources: DltResource[], options: Extrac
     try {
       iterable = hasParentItem ? r.evaluate(bindStep, parentItem) : r.evaluate(bindStep);
     } catch (e) {
-      throw new ResourceExtractionError(r.name, e);
+      throw new ResourceExtractionError(r.name, e, "generator", r.func_name);
     }
     steps.sort((a, b) => a.affinity - b.affinity);
 
@@ -193,7 +193,7 @@ export async function extractResources(resources: DltResource[], options: Extrac
     } catch (e) {
       // A contract violation is the step's own error in dlt, not the resource's.
       if (e instanceof ResourceExtractionError || e instanceof DataValidationError) throw e;
-      throw new ResourceExtractionError(r.name, e);
+      throw new ResourceExtractionError(r.name, e, "generator", r.func_name);
     }
   };
 

@@ -97,6 +97,14 @@ export class DltResource {
     }
   }
 
+  /** The name dlt's errors give the resource's code: its function, or the kind of data. */
+  get func_name(): string {
+    const src = this.source;
+    if (typeof src === "function") return src.name || "<anonymous>";
+    if (Array.isArray(src)) return "list";
+    return (src as object | null)?.constructor?.name ?? typeof src;
+  }
+
   get table_name(): string | TableNameFn {
     return this.hints.table_name ?? this.name;
   }
