@@ -180,7 +180,16 @@ export class Pipeline {
   /** Load ids of the pending packages last written to the store: packages are written only when they change. */
   private storedPending?: string;
 
+  /**
+   * Inside run() nothing is written until the run ends (or fails): a run cut short leaves the
+   * local state as it was before, and whatever did commit at the destination is restored from
+   * there by the next run (sync_destination). Writing each package to disk before loading it
+   * would cost as much as loading it.
+   */
+  private deferPersist = false;
+
   private async persist(): Promise<void> {
+    if (this.deferPersist) return;
     const ids = this.pending.map((p) => p.load_id).join();
     await this.store.save(this.pipeline_name, {
       state: this._state,
@@ -222,6 +231,7 @@ export class Pipeline {
         throw e;
       }
     };
+    this.deferPersist = true;
     try {
       if (this.pending.length === 0 && this.restore_from_destination && !this.dev_mode) await this.syncInternal();
       if (this.pending.length > 0) {
@@ -235,6 +245,8 @@ export class Pipeline {
       trace.last_load_info = await timed("load", () => this.loadInternal());
       return trace.last_load_info;
     } finally {
+      this.deferPersist = false;
+      await this.persist();
       trace.finished_at = new Date();
     }
   }

@@ -7,7 +7,7 @@ import { storedPackage } from "./store.ts";
 
 async function readJson<T>(path: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await readFile(path, "utf8")) as T;
+    return JSON.parse(await readFile(path, "utf8"), reviveDates) as T;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new Error(`Cannot read pipeline file ${path}: ${(e as Error).message}`);
@@ -16,22 +16,17 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 
 async function writeJson(path: string, value: unknown): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(value));
+  await writeFile(tmp, JSON.stringify(value, tagDates));
   await rename(tmp, path);
 }
 
-/** Dates survive JSON as tagged strings. */
-function reviveDates(_k: string, v: unknown): unknown {
-  return v && typeof v === "object" && "$date" in (v as object) ? new Date((v as { $date: string }).$date) : v;
+/** Dates survive JSON as `{ "$date": iso }` (a replacer sees the value before Date.toJSON). */
+function tagDates(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  return this[key] instanceof Date ? { $date: value } : value;
 }
 
-function tagDates(value: unknown): unknown {
-  if (value instanceof Date) return { $date: value.toISOString() };
-  if (Array.isArray(value)) return value.map(tagDates);
-  if (value && typeof value === "object" && !(value instanceof Uint8Array)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tagDates(v)]));
-  }
-  return value;
+function reviveDates(_k: string, v: unknown): unknown {
+  return v && typeof v === "object" && "$date" in (v as object) ? new Date((v as { $date: string }).$date) : v;
 }
 
 export class FileStore implements PipelineStore {
@@ -44,18 +39,17 @@ export class FileStore implements PipelineStore {
   async load(name: string): Promise<PipelineSnapshot | undefined> {
     const raw = await readJson<unknown>(this.path(name, "state.json"));
     if (raw === undefined) return undefined;
-    const revive = <T>(v: unknown) => JSON.parse(JSON.stringify(v), reviveDates) as T;
-    const schemas = (await readJson(this.path(name, "schemas.json"))) ?? [];
-    const pending = (await readJson(this.path(name, "pending.json"))) ?? [];
-    return { state: revive(raw), schemas: revive(schemas), pending: revive(pending) };
+    const schemas = (await readJson<PipelineSnapshot["schemas"]>(this.path(name, "schemas.json"))) ?? [];
+    const pending = (await readJson<PipelineSnapshot["pending"]>(this.path(name, "pending.json"))) ?? [];
+    return { state: raw as PipelineSnapshot["state"], schemas, pending };
   }
 
   async save(name: string, snapshot: PipelineSnapshot): Promise<void> {
     await mkdir(this.path(name), { recursive: true });
     // Pending packages first: state never claims more than the packages that carry it.
-    if (snapshot.pending) await writeJson(this.path(name, "pending.json"), tagDates(snapshot.pending.map(storedPackage)));
+    if (snapshot.pending) await writeJson(this.path(name, "pending.json"), snapshot.pending.map(storedPackage));
     await writeJson(this.path(name, "schemas.json"), snapshot.schemas);
-    await writeJson(this.path(name, "state.json"), tagDates(snapshot.state));
+    await writeJson(this.path(name, "state.json"), snapshot.state);
   }
 
   async drop(name: string): Promise<void> {
