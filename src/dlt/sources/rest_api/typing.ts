@@ -1,9 +1,7 @@
 // dlt's RESTAPIConfig shape, in TypeScript.
 import type { DltResource } from "../../extract/resource.ts";
 import type { TColumnSchema, TSchemaContract, TWriteDispositionConfig } from "../../schema/types.ts";
-import type { AuthConfig } from "../helpers/rest_client/auth.ts";
-import type { ClientOptions, ResponseAction } from "../helpers/rest_client/client.ts";
-import type { PaginatorConfig } from "../helpers/rest_client/paginator_factory.ts";
+import type { ClientOptions, PaginateOptions } from "../helpers/rest_client/client.ts";
 
 /**
  * `client`: base_url, headers, auth, paginator, plus pipebook's
@@ -41,18 +39,10 @@ export interface ResolveParamConfig {
   field: string;
 }
 
-export interface Endpoint {
+/** An endpoint: what one request chain sends (the client's paginate options), at `path`. */
+export interface Endpoint extends PaginateOptions {
   path?: string;
-  method?: string;
-  params?: Record<string, unknown>;
-  json?: unknown;
-  data?: unknown;
-  headers?: Record<string, string>;
-  paginator?: PaginatorConfig | null;
-  data_selector?: string | null;
-  response_actions?: ResponseAction[] | null;
   incremental?: IncrementalConfig | null;
-  auth?: AuthConfig | null;
 }
 
 export interface ProcessingStep {
