@@ -13,6 +13,7 @@ const TOP: Completion[] = [
   ns("destinations", "dlt.destinations.duckdb(): the notebook's own DuckDB"),
   ns("sources", "dlt.sources.incremental, dlt.sources.rest_api_source"),
   ns("mark", "dlt.mark.with_table_name(item, table)"),
+  ns("current", "dlt.current.source_state(), dlt.current.resource_state()"),
 ];
 
 const NESTED: Record<string, Completion[]> = {
@@ -23,6 +24,10 @@ const NESTED: Record<string, Completion[]> = {
     fn("rest_api_resources", "(config)", "The resources of a REST API description."),
   ],
   "dlt.mark": [fn("with_table_name", "(item, table_name)", "Sends one item to another table.")],
+  "dlt.current": [
+    fn("source_state", "()", "The running source's own state, kept between runs."),
+    fn("resource_state", "(resource_name?)", "The running resource's own state, kept between runs."),
+  ],
 };
 
 const METHODS: Completion[] = [
@@ -155,7 +160,11 @@ export function dltCompletionSource(names: () => string[]) {
     }
     return {
       from,
-      options: [{ label: "dlt", type: "namespace", info: "pipebook's dlt: pipeline, resource, source, ...", boost: 2 }, ...names().map((n) => ({ label: n, type: "variable" }))],
+      options: [
+        { label: "dlt", type: "namespace", info: "pipebook's dlt: pipeline, resource, source, ...", boost: 2 },
+        fn("check", "(condition, what)", "Verifies a step's outcome: shows ✓ what, or fails the cell saying what was expected."),
+        ...names().map((n) => ({ label: n, type: "variable" })),
+      ],
       validFor: /^\w*$/,
     };
   };
