@@ -1,5 +1,3 @@
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { transform } from "esbuild";
 import { defineConfig, type Plugin } from "vitest/config";
 
@@ -24,8 +22,8 @@ export default defineConfig({
   test: {
     include: ["tests/unit/**/*.test.ts"],
     environment: "node",
-    // Pipelines' local state goes to a scratch directory, not into the repository.
-    env: { PIPEBOOK_PIPELINES_DIR: join(tmpdir(), `pipebook-tests-${process.pid}`) },
+    // Pipelines' local state goes to a fresh scratch directory per test, not into the repository.
+    setupFiles: ["tests/unit/support/setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
