@@ -201,3 +201,23 @@ describe("plain data", () => {
     expect(await p.query("select * exclude (_dlt_load_id, _dlt_id) from ds.pg order by a")).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
   });
 });
+
+describe("plain list data is items one by one", () => {
+  it("add_limit counts its items and a transformer gets each item", async () => {
+    const p = newPipeline();
+    await p.run(dlt.resource([{ n: 1 }, { n: 2 }, { n: 3 }], { name: "limited" }).add_limit(2));
+    expect((await p.query("select n from ds.limited order by n")).map((r) => r.n)).toEqual([1, 2]);
+    const seen: string[] = [];
+    const users = dlt.resource([{ id: 1 }, { id: 2 }], { name: "users" });
+    const details = dlt.transformer(
+      function* details(u: unknown) {
+        seen.push(Array.isArray(u) ? "list" : "item");
+        yield { user_id: (u as { id: number }).id };
+      },
+      { data_from: users },
+    );
+    await p.run(details);
+    expect(seen).toEqual(["item", "item"]);
+    expect((await p.query("select user_id from ds.details order by 1")).map((r) => r.user_id)).toEqual([1, 2]);
+  });
+});

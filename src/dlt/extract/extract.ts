@@ -138,17 +138,17 @@ export async function extractResources(resources: DltResource[], options: Extrac
     const enter = () => setRunningResource({ state: options.state as unknown as PipelineState, sourceName: options.sourceName, resourceName: r.name });
     enter();
     let iterable: Iterable<unknown> | AsyncIterable<unknown>;
+    const limit = r.isTransformer ? undefined : r.limit;
+    const kids = (children.get(r) ?? []).filter(needed);
     try {
-      iterable = hasParentItem ? r.evaluate(bindStep, parentItem) : r.evaluate(bindStep);
+      iterable = hasParentItem ? r.evaluate(bindStep, parentItem) : r.evaluate(bindStep, undefined, !!limit || kids.length > 0);
     } catch (e) {
       throw new ResourceExtractionError(r.name, e, "generator", r.func_name);
     }
     steps.sort((a, b) => a.affinity - b.affinity);
 
-    const limit = r.isTransformer ? undefined : r.limit;
     const started = Date.now();
     let count = 0;
-    const kids = (children.get(r) ?? []).filter(needed);
 
     const handle = async (value: unknown): Promise<boolean> => {
       const isPage = Array.isArray(value);

@@ -84,8 +84,14 @@ export class DltResource {
    * Evaluates the resource: an iterable (sync or async) of what it yields. Bindings passed as
    * arguments or created by default parameters are handed to `onBinding` before the body runs.
    */
-  evaluate(onBinding?: (b: ResourceBinding) => void, item?: unknown): Iterable<unknown> | AsyncIterable<unknown> {
+  /**
+   * The resource's items. Plain list data is items one by one, as in dlt; `itemwise: false` lets
+   * the extractor take a list of rows as one page where that changes nothing (no add_limit
+   * counting items, no transformer fed item by item).
+   */
+  evaluate(onBinding?: (b: ResourceBinding) => void, item?: unknown, itemwise = true): Iterable<unknown> | AsyncIterable<unknown> {
     const src = this.source;
+    if (Array.isArray(src) && itemwise) return src;
     if (typeof src !== "function") return asIterable(src);
     const args = this.isTransformer ? [item, ...(this.boundArgs ?? [])] : this.boundArgs ?? [];
     if (onBinding) for (const a of args) if (isBinding(a)) onBinding(a);
