@@ -15,6 +15,7 @@
 // module); a sync() function declared in the same scope copies them into the shared scope when
 // the cell ends, even when it throws. The last expression statement becomes `return (...)`.
 import { parse, type Node } from "acorn";
+import MagicString from "magic-string";
 import { transform } from "sucrase";
 
 export type BindingKind = "const" | "let" | "var" | "function" | "class";
@@ -75,6 +76,41 @@ function transpile(source: string, language: CellLanguage): string {
 function lineColumnFromMessage(message: string): { line: number; column: number } {
   const m = /\((\d+):(\d+)\)/.exec(message);
   return m ? { line: Number(m[1]), column: Number(m[2]) } : { line: 1, column: 0 };
+}
+
+/** Every AST node below `node`, depth first (a small walker: acorn's nodes are plain objects). */
+function* nodes(node: any): Generator<any> {
+  if (!node || typeof node.type !== "string") return;
+  yield node;
+  for (const key of Object.keys(node)) {
+    const v = node[key];
+    if (Array.isArray(v)) for (const c of v) yield* nodes(c);
+    else if (v && typeof v === "object" && typeof v.type === "string") yield* nodes(v);
+  }
+}
+
+/** Names declared anywhere in the program: variables, parameters, functions, classes, catch. */
+function boundAnywhere(program: any): Set<string> {
+  const names: string[] = [];
+  for (const n of nodes(program)) {
+    if (n.type === "VariableDeclarator") patternNames(n.id, names);
+    else if (n.type === "CatchClause") patternNames(n.param, names);
+    else if (/Function|Class/.test(n.type)) {
+      if (n.id) names.push(n.id.name);
+      for (const p of n.params ?? []) patternNames(p, names);
+    }
+  }
+  return new Set(names);
+}
+
+/** `x = ...`, `x += ...`, `x++` on the given names. */
+function liveWrites(program: any, live: Set<string>): Array<{ start: number; end: number; name: string }> {
+  const out: Array<{ start: number; end: number; name: string }> = [];
+  for (const n of nodes(program)) {
+    const target = n.type === "AssignmentExpression" ? n.left : n.type === "UpdateExpression" ? n.argument : undefined;
+    if (target?.type === "Identifier" && live.has(target.name)) out.push({ start: n.start, end: n.end, name: target.name });
+  }
+  return out;
 }
 
 function patternNames(node: any, out: string[]): void {
@@ -206,13 +242,28 @@ export function compileCell(source: string, options: CompileOptions = {}): Compi
     syncLines.push(tdz ? `try { ${assign} } catch {}` : assign);
   }
 
-  let text = body;
+  const out = new MagicString(body);
+  // An assignment to an earlier cell's `let` reaches that cell's functions at once (a generator
+  // defined there reads the new value while this cell still runs), unless a name is declared
+  // again somewhere in this cell, where its end-of-cell sync covers it.
+  const live = new Set(lets);
+  for (const name of boundAnywhere(program)) live.delete(name);
+  const writes = live.size ? liveWrites(program, live) : [];
+  for (const w of writes.sort((a, b) => a.end - a.start - (b.end - b.start))) {
+    // Inserts stick to the code they wrap, so removing the statement's parentheses keeps them.
+    out.prependRight(w.start, "__pb_w(");
+    out.appendLeft(w.end, `, () => ${w.name}, ${JSON.stringify(w.name)})`);
+  }
   const last = program.body[program.body.length - 1] as Node & { expression?: Node; type: string } | undefined;
   const hasLastExpression = !!last && last.type === "ExpressionStatement";
   if (hasLastExpression && last?.expression) {
-    const expr = body.slice(last.expression.start, last.expression.end);
-    text = body.slice(0, last.start) + `return (${expr});` + body.slice(last.end);
+    // Whatever wraps the expression in the statement (parentheses, the semicolon) goes.
+    if (last.start < last.expression.start) out.remove(last.start, last.expression.start);
+    if (last.end > last.expression.end) out.remove(last.expression.end, last.end);
+    out.prependRight(last.expression.start, "return (");
+    out.appendLeft(last.expression.end, ");");
   }
+  const text = out.toString();
 
   // Setters let a later cell's assignment reach this cell's closures (a generator reading `rows`).
   const mutable = declared.filter((d) => d.kind === "let" || d.kind === "var");
@@ -225,6 +276,7 @@ export function compileCell(source: string, options: CompileOptions = {}): Compi
     `function __pb_sync() { ${syncLines.join(" ")} }`,
     `__pb_rt.sync = __pb_sync;`,
     setters.length ? `__pb_rt.setters = { ${setters.join(", ")} };` : "",
+    writes.length ? `const __pb_w = (v, get, name) => { __pb_rt.live?.(name, get()); return v; };` : "",
   ]
     .filter(Boolean)
     .join(" ");
@@ -237,6 +289,8 @@ export function compileCell(source: string, options: CompileOptions = {}): Compi
 export interface CellRuntime {
   builtins: Record<string, unknown>;
   sync?: () => void;
+  /** an earlier cell's binding was assigned: share the value now */
+  live?: (name: string, value: unknown) => void;
   /** assign the cell's own top-level let/var bindings from outside */
   setters?: Record<string, (value: unknown) => void>;
 }

@@ -29,7 +29,13 @@ export class CellSession {
     const declared = new Set(compiled.declared.map((d) => d.name));
     const before = new Map<string, unknown>();
     for (const [name, kind] of this.kinds) if (!declared.has(name) && kind !== "const") before.set(name, this.scope[name]);
-    const rt: CellRuntime = { builtins: { ...this.builtins, ...options.builtins } };
+    const rt: CellRuntime = {
+      builtins: { ...this.builtins, ...options.builtins },
+      live: (name, value) => {
+        this.scope[name] = value;
+        this.setters.get(name)?.(value);
+      },
+    };
     let value: unknown;
     try {
       value = await runCompiled(compiled, this.scope, rt);

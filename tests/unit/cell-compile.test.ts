@@ -39,6 +39,14 @@ describe("shared bindings", () => {
     expect((await s.run(`[...items()]`)).value).toEqual([3, 4, 5]);
   });
 
+  it("the assignment reaches them at once, while the assigning cell still runs", async () => {
+    const s = new CellSession();
+    await s.run(`let day = 1;\nfunction* today() { yield day; }`);
+    expect((await s.run(`day = 2;\nconst seen = [...today()];\nday++;\n[...seen, ...today()]`)).value).toEqual([2, 3]);
+    // a name the cell declares again (here a parameter) is left alone
+    expect((await s.run(`const set = (day: number) => { day = 10; return day; };\n[set(0), ...today()]`)).value).toEqual([10, 3]);
+  });
+
   it("a const from an earlier cell cannot be reassigned, but may be redeclared", async () => {
     const s = new CellSession();
     await s.run(`const k = 1;`);
