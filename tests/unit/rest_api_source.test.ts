@@ -225,6 +225,36 @@ describe("rest_api_source", () => {
   });
 });
 
+describe("rest_api request shapes", () => {
+  it("legacy resolve params, placeholders in json bodies and headers, http_basic auth", async () => {
+    server.route("POST /search", (r) => {
+      const body = JSON.parse(r.body || "{}");
+      const ok = r.headers.authorization === `Basic ${Buffer.from("ann:pw").toString("base64")}`;
+      return ok ? { json: [{ hit: `${body.user}:${r.headers["x-user"]}` }] } : { status: 401, json: {} };
+    });
+    const p = newPipeline();
+    await quietly(() =>
+      p.run(
+        dlt.sources.rest_api_source({
+          client: { ...client(), auth: { type: "http_basic", username: "ann", password: "pw" } },
+          resources: [
+            { name: "users", endpoint: { path: "users/{id}", params: { id: { type: "resolve", resource: "posts", field: "id" } } } },
+            {
+              name: "search",
+              endpoint: { path: "search", method: "POST", json: { user: "{resources.users.name}" }, headers: { "x-user": "{resources.users.id}" }, paginator: "single_page" },
+            },
+            { name: "posts", endpoint: { path: "posts", paginator: { type: "json_link", next_url_path: "next" } }, selected: false },
+          ],
+        }),
+      ),
+    );
+    expect((await p.query("select id from ds.users order by id")).map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
+    expect((await p.query("select hit from ds.search order by hit")).map((r) => r.hit)).toEqual([1, 2, 3, 4, 5].map((i) => `user ${i}:${i}`));
+    // a deselected parent feeds its children but loads nothing itself
+    expect(await p.query("select table_name from information_schema.tables where table_schema = 'ds' and table_name = 'posts'")).toEqual([]);
+  });
+});
+
 describe("rest_api errors", () => {
   it("a 401 fails extract naming the resource and the redacted URL; nothing loads (S30)", async () => {
     const p = newPipeline();
