@@ -96,7 +96,11 @@ export async function readCatalog(conn: Queryable): Promise<CatalogDataset[]> {
     await select(conn, `SELECT schema_name AS s FROM information_schema.schemata WHERE catalog_name = current_database() AND schema_name NOT IN ('information_schema','pg_catalog','main')`),
   );
   for (const s of schemas) if (!byDataset.has(s.s)) out.push({ name: s.s, tables: [] });
-  return out.sort((a, b) => (a.name === "main" ? 1 : b.name === "main" ? -1 : a.name.localeCompare(b.name)));
+  // dlt's staging datasets (<dataset>_staging) are the loader's scratch space, not data to browse.
+  const loaded = new Set(out.filter((d) => d.tables.some((t) => t.name === "_dlt_loads")).map((d) => d.name));
+  return out
+    .filter((d) => !(d.name.endsWith("_staging") && loaded.has(d.name.slice(0, -"_staging".length))))
+    .sort((a, b) => (a.name === "main" ? 1 : b.name === "main" ? -1 : a.name.localeCompare(b.name)));
 }
 
 const cursorText = (v: unknown) => (typeof v === "string" ? v : inspect(v, 0));

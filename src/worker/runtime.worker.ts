@@ -124,6 +124,7 @@ const api: RuntimeApi = {
 
   async reset(dataset, pipelines) {
     await uiConn.query(`DROP SCHEMA IF EXISTS ${quoteIdent(dataset)} CASCADE`);
+    await uiConn.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${dataset}_staging`)} CASCADE`);
     for (const name of pipelines) await dltModule.pipeline({ pipeline_name: name, dataset_name: dataset }).drop();
     await checkpoint();
   },

@@ -47,3 +47,16 @@ describe("the side panels read what dlt left in DuckDB (real DuckDB-WASM)", () =
     expect(info.schemas.length).toBeGreaterThan(0);
   });
 });
+
+describe("the data panel", () => {
+  it("does not list dlt's staging datasets as data", async () => {
+    const h = await openDuckDB();
+    const p = dlt.pipeline({ pipeline_name: `staging_${Date.now() % 100000}`, destination: dlt.destinations.duckdb(h), dataset_name: "crm", pipelines_dir: ":memory:" });
+    await p.run(dlt.resource([{ id: 1 }], { name: "people", write_disposition: "merge", primary_key: "id" }));
+    const names = (await p.query("select schema_name from information_schema.schemata")).map((r) => r.schema_name);
+    expect(names).toContain("crm_staging");
+    const catalog = await readCatalog(h.connection as unknown as Conn);
+    expect(catalog.map((d) => d.name)).toContain("crm");
+    expect(catalog.map((d) => d.name)).not.toContain("crm_staging");
+  });
+});
