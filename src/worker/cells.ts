@@ -152,6 +152,8 @@ export function errorOutput(error: unknown, cellId: string): CellOutput {
 }
 
 type Pipeline = InstanceType<typeof dltModule.Pipeline>;
+type LoadInfo = InstanceType<typeof dltModule.LoadInfo>;
+type RunOptions = dltModule.RunOptions;
 
 /** "table\u0000column" → dlt data type, from the pipeline's schemas */
 function dltTypes(p: Pipeline): Map<string, string> {
@@ -216,11 +218,12 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
     report(ev);
     userProgress?.(ev);
   };
-  const run = p.run.bind(p);
-  p.run = async (...args: Parameters<Pipeline["run"]>) => {
+  const run = p.run.bind(p) as (data?: unknown, options?: RunOptions) => Promise<LoadInfo | null>;
+  p.run = (async (data?: unknown, options?: RunOptions) => {
     const before = await columns(p.dataset_name).catch(() => new Map<string, string>());
     try {
-      const info = await run(...args);
+      const info = await run(data, options);
+      if (!info) return info;
       reported.add(info);
       const after = await columns(p.dataset_name).catch(() => new Map<string, string>());
       emitOutput({ type: "load", text: String(info), summary: summarize(info, p, before, after) });
@@ -228,7 +231,7 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
     } finally {
       await afterWrite();
     }
-  };
+  }) as Pipeline["run"];
   const load = p.load.bind(p);
   p.load = async (...args: Parameters<Pipeline["load"]>) => {
     try {

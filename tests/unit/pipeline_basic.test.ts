@@ -223,3 +223,39 @@ describe("empty runs", () => {
     expect(text[1]).toBe("0 load package(s) were loaded to destination duckdb and into dataset None");
   });
 });
+
+describe("run() with nothing to do", () => {
+  it("returns null (dlt's None) when no data is given and nothing is pending", async () => {
+    const p = newPipeline();
+    expect(await p.run()).toBeNull();
+    await p.run([{ a: 1 }], { table_name: "t" });
+    expect(await p.run()).toBeNull();
+  });
+});
+
+describe("S27 failed jobs", () => {
+  const prices = () =>
+    dlt.resource([{ sku: "a", price: 1.5 }, { sku: "b", price: 123456.5 }], { name: "prices", columns: { price: { data_type: "decimal", precision: 5, scale: 2 } } });
+
+  it("by default a failed job aborts the package and raises at load; nothing is left to retry", async () => {
+    const p = newPipeline();
+    const err = await p.run(prices()).catch((e) => e);
+    expect(err).toBeInstanceOf(dlt.PipelineStepFailed);
+    expect(err.step).toBe("load");
+    expect(err.exception).toBeInstanceOf(dlt.LoadClientJobFailed);
+    expect(err.step_info.load_packages[0].state).toBe("aborted");
+    expect(await p.query("select count(*) as n from information_schema.tables where table_schema = 'ds' and table_name = '_dlt_loads'")).toEqual([{ n: 0 }]);
+    expect(await p.run()).toBeNull();
+  });
+
+  it("with raise_on_failed_jobs: false the package loads with its failed job reported", async () => {
+    const p = newPipeline({ raise_on_failed_jobs: false });
+    const info = await p.run(prices());
+    expect(info.has_failed_jobs).toBe(true);
+    const text = String(info);
+    expect(text).toMatch(/Load package \d+\.\d+ is LOADED and contains 1 FAILED job\(s\)!\n\t\[prices\.[0-9a-f]{10}\.\w+\]: Conversion Error/);
+    expect(info.load_packages[0].jobs.failed_jobs[0].failed_message).toContain("DECIMAL(5,2)");
+    expect(await p.query("select status from ds._dlt_loads")).toEqual([{ status: 0 }]);
+    expect(() => info.raise_on_failed_jobs()).toThrow(dlt.DestinationHasFailedJobs);
+  });
+});

@@ -96,7 +96,7 @@ describe("a pipeline across process restarts", () => {
 
     const next = dlt.pipeline({ pipeline_name: "killed", destination, dataset_name: "ds", pipelines_dir: dir });
     const info = await next.run();
-    expect(info.loads_ids).toHaveLength(1);
+    expect(info!.loads_ids).toHaveLength(1);
     expect((await next.query("select count(*) as n from ds.a"))[0].n).toBe(50);
     expect((await next.query("select count(*) as n from ds.b"))[0].n).toBe(50);
     expect((await next.query("select count(*) as n from ds._dlt_pipeline_state"))[0].n).toBe(1);

@@ -216,7 +216,10 @@ export class Pipeline {
     });
   }
 
-  async run(data?: unknown, options: RunOptions = {}): Promise<LoadInfo> {
+  /** With no data and nothing pending there is nothing to do: run() returns null (dlt's None). */
+  run(): Promise<LoadInfo | null>;
+  run(data: unknown, options?: RunOptions): Promise<LoadInfo>;
+  async run(data?: unknown, options: RunOptions = {}): Promise<LoadInfo | null> {
     await this.ready();
     const trace: PipelineTrace = { started_at: new Date(), steps: [] };
     this.last_trace = trace;
@@ -235,11 +238,15 @@ export class Pipeline {
     try {
       if (this.pending.length === 0 && this.restore_from_destination && !this.dev_mode) await this.syncInternal();
       if (this.pending.length > 0) {
-        console.warn(
-          "The pipeline `run` method will now load the pending load packages. The data you passed to the run function will not be extracted. In order to do that you must run the pipeline again",
-        );
+        if (data !== undefined) {
+          console.warn(
+            "The pipeline `run` method will now load the pending load packages. The data you passed to the run function will not be extracted. In order to do that you must run the pipeline again",
+          );
+        }
       } else if (data !== undefined) {
         trace.last_extract_info = await timed("extract", () => this.extractInternal(data, options));
+      } else {
+        return null;
       }
       trace.last_normalize_info = await timed("normalize", () => this.normalizeInternal(options.schema_contract));
       trace.last_load_info = await timed("load", () => this.loadInternal());
