@@ -3,6 +3,8 @@ import { defineConfig } from "@playwright/test";
 // Debian's Chromium by default (Playwright can't download browsers here);
 // PIPEBOOK_CHROMIUM=playwright uses Playwright's own build, any other value is a path.
 const chromium = process.env.PIPEBOOK_CHROMIUM ?? "/usr/bin/chromium";
+// PIPEBOOK_E2E_PORT lets two checkouts run their browser tests side by side.
+const port = Number(process.env.PIPEBOOK_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -14,7 +16,7 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   use: {
-    baseURL: "http://127.0.0.1:4173",
+    baseURL: `http://127.0.0.1:${port}`,
     browserName: "chromium",
     viewport: { width: 1440, height: 900 },
     launchOptions: {
@@ -23,8 +25,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "npx vite preview --host 127.0.0.1 --port 4173 --strictPort",
-    url: "http://127.0.0.1:4173",
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },
