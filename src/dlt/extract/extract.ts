@@ -8,6 +8,7 @@ import { DataValidationError } from "../normalize/errors.ts";
 import { expandContract } from "../normalize/contracts.ts";
 import type { Schema } from "../schema/schema.ts";
 import type { TTableSchema } from "../schema/types.ts";
+import { toPlainData } from "./plain_data.ts";
 import { mergeHintsIntoSchema, tableFromHints, type SourceDefaults } from "./hints.ts";
 import {
   DltResource,
@@ -117,7 +118,7 @@ export async function extractResources(resources: DltResource[], options: Extrac
     const resolve = tableOf.get(r)!;
     for (const raw of items) {
       const [name, item] = isMarked(raw) ? [ensureTable(r, raw[WITH_TABLE_NAME], raw.item), raw.item] : [resolve(raw), raw];
-      if (!discarded.has(name)) tables.get(name)!.push(item);
+      if (!discarded.has(name)) tables.get(name)!.push(toPlainData(item));
     }
   };
 

@@ -23,15 +23,17 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
- * The dlt type of a JS value (dlt's `py_type_to_sc_type`). Integral numbers are `bigint` and
- * the others `double`, the closest JS gets to Python's int/float split.
+ * The dlt type of a JS value (dlt's `py_type_to_sc_type`). A number is `bigint` when it is an
+ * integer JavaScript holds exactly (within ±2^53), else `double`: 1e20 or 2**63 is a float to
+ * dlt too. BigInt is always `bigint`. The normalizer then decides a new column's type from all
+ * of its values in the package (see ItemsNormalizer), since `1` and `1.0` are one JS value.
  */
 export function valueType(v: unknown): TDataType {
   switch (typeof v) {
     case "string":
       return "text";
     case "number":
-      return Number.isInteger(v) ? "bigint" : "double";
+      return Number.isInteger(v) && v <= MAX_SAFE && v >= -MAX_SAFE ? "bigint" : "double";
     case "bigint":
       return "bigint";
     case "boolean":
@@ -44,10 +46,27 @@ export function valueType(v: unknown): TDataType {
   throw new TypeError(`Type ${typeof v} is not supported by the normalizer`);
 }
 
-/** A bigint value in loader form: number within ±2^53, else bigint. */
-export function bigintValue(v: number | bigint): number | bigint {
-  if (typeof v === "number") return v <= MAX_SAFE && v >= -MAX_SAFE ? v : BigInt(v);
-  return v <= MAX_SAFE_BIG && v >= -MAX_SAFE_BIG ? Number(v) : v;
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A bigint value in loader form: number within ±2^53, else bigint; FAIL outside int64, which
+ * DuckDB's BIGINT cannot hold (storing it would wrap to another number).
+ */
+export function bigintValue(v: number | bigint): number | bigint | typeof FAIL {
+  if (typeof v === "number") {
+    if (v <= MAX_SAFE && v >= -MAX_SAFE) return v;
+    v = BigInt(v);
+  }
+  if (v <= MAX_SAFE_BIG && v >= -MAX_SAFE_BIG) return Number(v);
+  return v >= INT64_MIN && v <= INT64_MAX ? v : FAIL;
+}
+
+/** A BigInt as a double only when the double is the same number. */
+function bigToDouble(v: number | bigint): Coerced {
+  if (typeof v === "number") return v;
+  const n = Number(v);
+  return BigInt(n) === v ? n : FAIL;
 }
 
 const PY_INT = /^[+-]?\d(?:_?\d)*$/;
@@ -226,7 +245,7 @@ export function coerceValue(to: TDataType, from: TDataType, v: unknown): Coerced
       return FAIL;
     case "double":
       if (from === "text") return textToDouble(v as string);
-      if (from === "bigint") return Number(v);
+      if (from === "bigint") return bigToDouble(v as number | bigint);
       return FAIL;
     case "decimal":
     case "wei":
@@ -283,7 +302,6 @@ function sameType(type: TDataType, v: unknown): Coerced {
 const NOW_SECONDS = Date.now() / 1000;
 const TIMESTAMP_RANGE = 5 * 31_536_000;
 const WEI_MAX = 578960446186580977117854925043439539266n;
-const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * dlt's autodetection (`settings.detections`), run only when a column is first inferred.

@@ -106,6 +106,31 @@ export class CannotCoerceColumnException extends SchemaException {
   }
 }
 
+/**
+ * A value of the column's own type that the destination cannot hold as it is (a BigInt beyond
+ * 64 bits, an invalid Date): storing it would change it, so the normalize fails instead.
+ */
+export class ValueDoesNotFitException extends SchemaException {
+  readonly table_name: string;
+  readonly column_name: string;
+  readonly data_type: TDataType;
+  readonly value: unknown;
+
+  constructor(schemaName: string, tableName: string, columnName: string, dataType: TDataType, value: unknown) {
+    const shown = value instanceof Date ? "Invalid Date" : typeof value === "bigint" ? `${value}n` : pyStr(value);
+    const why =
+      dataType === "bigint"
+        ? "does not fit `bigint` (a signed 64-bit integer); hint the column as `decimal` or `wei` (or pass the value as text) to load it exactly"
+        : `is not a valid \`${dataType}\``;
+    super(schemaName, `Value \`${shown}\` in table \`${tableName}\` column \`${columnName}\` ${why}`);
+    this.name = "ValueDoesNotFitException";
+    this.table_name = tableName;
+    this.column_name = columnName;
+    this.data_type = dataType;
+    this.value = value;
+  }
+}
+
 interface UnboundColumn {
   name: string;
   nullable?: boolean;

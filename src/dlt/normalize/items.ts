@@ -23,6 +23,7 @@ import type {
 import { FAIL, autodetectType, coerceValue, valueType } from "./coerce.ts";
 import { type ContractDict, applyContract, isDltName, isEvolveAll, resolveContract } from "./contracts.ts";
 import {
+  ValueDoesNotFitException,
   CannotCoerceColumnException,
   CannotCoerceNullException,
   UnboundColumnException,
@@ -111,6 +112,12 @@ export class ItemsNormalizer {
   private readonly filteredColumns = new Map<string, Map<string, TSchemaContractMode>>();
   private readonly variantNames = new Map<string, Map<TDataType, string>>();
   private warningList: string[] = [];
+  /**
+   * Columns this normalize created as `bigint` from JS numbers alone, per table. JS has one
+   * number type, so `1` may be the `1.0` of a float column: the first non-integral (or beyond
+   * ±2^53) number in the package turns such a column into `double` instead of a variant.
+   */
+  private readonly provisional = new Map<string, Set<string>>();
   private dirty = false;
   private ctx!: RootContext;
 
@@ -486,11 +493,18 @@ export class ItemsNormalizer {
               break;
           }
           const from = valueType(v);
+          if (this.provisional.size !== 0 && type === "bigint" && this.settleProvisional(table, k, v, from)) {
+            out[k] = v as number;
+            continue;
+          }
           const coerced = coerceValue(type, from, v);
           if (coerced !== FAIL) {
+            // A BigInt (given, or parsed from text) can't become a double later.
+            if (typeof coerced === "bigint" && this.provisional.size !== 0) this.provisional.get(table)?.delete(k);
             out[k] = coerced;
             continue;
           }
+          if (from === type) throw new ValueDoesNotFitException(this.schema.name, table, k, type, v);
           this.coerceToVariant(cols, table, k, from, v, false);
         } else this.coerceNewValue(cols, table, k, v, false);
       } else this.coerceNewValue(cols, table, k, v, false);
@@ -530,9 +544,11 @@ export class ItemsNormalizer {
       existing = undefined;
     }
     const from = valueType(v);
-    const type = existing !== undefined ? existing.data_type! : this.inferType(v, column, from, isVariant);
+    const preferred = isVariant ? undefined : this.hints.preferredType(column);
+    const type = existing !== undefined ? existing.data_type! : this.inferType(v, from, preferred);
     const coerced = coerceValue(type, from, v);
     if (coerced === FAIL) {
+      if (from === type) throw new ValueDoesNotFitException(this.schema.name, table, column, type, v);
       this.coerceToVariant(cols, table, column, from, v, isVariant);
       return;
     }
@@ -540,6 +556,11 @@ export class ItemsNormalizer {
     if (existing === undefined) {
       const inferred = this.inferColumn(column, type, isVariant);
       column_ = incomplete !== undefined ? { ...inferred, ...incomplete } : inferred;
+      if (type === "bigint" && typeof v === "number" && !isVariant && preferred === undefined && column_.data_type === "bigint") {
+        let names = this.provisional.get(table);
+        if (names === undefined) this.provisional.set(table, (names = new Set()));
+        names.add(column);
+      }
     }
     this.slotName = column;
     this.slotColumn = column_;
@@ -577,10 +598,28 @@ export class ItemsNormalizer {
   }
 
   /** Type of a new column: detections, then the value's own type; a preferred type wins. */
-  private inferType(v: unknown, column: string, from: TDataType, isVariant: boolean): TDataType {
-    const mapped = autodetectType(this.hints.detections, v) ?? from;
-    const preferred = isVariant ? undefined : this.hints.preferredType(column);
-    return preferred ?? mapped;
+  private inferType(v: unknown, from: TDataType, preferred: TDataType | undefined): TDataType {
+    return preferred ?? autodetectType(this.hints.detections, v) ?? from;
+  }
+
+  /**
+   * `v` of type `from` reaches `table.column`, a bigint column. When this normalize created the
+   * column from JS numbers alone: a `double` number turns it into a double column (true: store
+   * the number as it is), a BigInt settles it as bigint for good.
+   */
+  private settleProvisional(table: string, column: string, v: unknown, from: TDataType): boolean {
+    const names = this.provisional.get(table);
+    if (names === undefined || !names.has(column)) return false;
+    if (typeof v === "bigint") names.delete(column);
+    if (from === "double") {
+      const t = tableOf(this.schema, table);
+      const col = t && columnOf(t.columns, column);
+      names.delete(column);
+      if (!col || col.data_type !== "bigint") return false;
+      t.columns[column] = { ...col, data_type: "double" };
+      return true;
+    }
+    return false;
   }
 
   /** A new column as dlt infers it: nullable unless hinted not_null, plus matching default hints. */

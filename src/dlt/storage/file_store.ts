@@ -4,10 +4,11 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PipelineSnapshot, PipelineStore } from "./store.ts";
 import { storedPackage } from "./store.ts";
+import { parseTagged, stringifyTagged } from "./tagged_json.ts";
 
 async function readJson<T>(path: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await readFile(path, "utf8"), reviveDates) as T;
+    return parseTagged(await readFile(path, "utf8")) as T;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new Error(`Cannot read pipeline file ${path}: ${(e as Error).message}`);
@@ -16,18 +17,10 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 
 async function writeJson(path: string, value: unknown): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, tagDates));
+  await writeFile(tmp, stringifyTagged(value));
   await rename(tmp, path);
 }
 
-/** Dates survive JSON as `{ "$date": iso }` (a replacer sees the value before Date.toJSON). */
-function tagDates(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  return this[key] instanceof Date ? { $date: value } : value;
-}
-
-function reviveDates(_k: string, v: unknown): unknown {
-  return v && typeof v === "object" && "$date" in (v as object) ? new Date((v as { $date: string }).$date) : v;
-}
 
 export class FileStore implements PipelineStore {
   constructor(private readonly dir: string) {}
