@@ -139,6 +139,18 @@ export class DestinationHasFailedJobs extends DltException {
 }
 
 export class InvalidResourceArgument extends DltException {}
+
+/** dlt.pipeline() with a name that can't be a folder name: checked before anything is written. */
+export class InvalidPipelineName extends DltException {
+  readonly pipeline_name: string;
+
+  constructor(pipelineName: string, details: string) {
+    super(
+      `The pipeline name \`${pipelineName}\` contains invalid characters. The pipeline name is used to create a pipeline working directory and must be a valid directory name. Details: ${details}`,
+    );
+    this.pipeline_name = pipelineName;
+  }
+}
 export class PipelineConfigError extends DltException {}
 /** dlt.current used outside of a running resource. */
 export class PipelineStateError extends DltException {}

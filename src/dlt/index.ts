@@ -10,7 +10,14 @@ export type { PipelineOptions, RunOptions, ProgressEvent } from "./pipeline/pipe
 export { LoadInfo, NormalizeInfo, ExtractInfo } from "./pipeline/load_info.ts";
 export { Schema } from "./schema/schema.ts";
 export * from "./errors.ts";
-export { DataValidationError, SchemaException, CannotCoerceNullException, CannotCoerceColumnException } from "./normalize/errors.ts";
+export {
+  DataValidationError,
+  SchemaException,
+  CannotCoerceNullException,
+  CannotCoerceColumnException,
+  ValueDoesNotFitException,
+} from "./normalize/errors.ts";
+export { UnsupportedValueError } from "./extract/plain_data.ts";
 export { DuckDBDestination } from "./destinations/duckdb/factory.ts";
 export { setNotebookDatabase, setDuckDBOpener } from "./destinations/duckdb/connection.ts";
 export type { DuckDBHandle, SqlConnection } from "./destinations/duckdb/connection.ts";

@@ -5,9 +5,16 @@ import type { Completion, CompletionContext, CompletionResult } from "@codemirro
 const fn = (label: string, detail: string, info: string): Completion => ({ label, type: "function", detail, info });
 const ns = (label: string, info: string): Completion => ({ label, type: "namespace", info });
 
+/** How a new column's type is decided: the same words as the README's design notes. */
+export const TYPING_RULE =
+  "Column types: a new column is typed from all its values in the load. Numbers make it bigint only when every one is a whole number within ±2^53; " +
+  "any fraction, NaN, ±Infinity or larger number makes it double. A BigInt keeps it bigint (up to 64 bits; beyond that the load fails — hint decimal or wei). " +
+  "Once a column exists, a value of another type goes to a variant column such as v__v_double, as in dlt. " +
+  "Map → object, Set and typed arrays → lists, Uint8Array/ArrayBuffer → binary, Date → timestamp; a function, symbol or cycle fails the load naming its path.";
+
 const TOP: Completion[] = [
   fn("pipeline", "({ pipeline_name, destination, dataset_name })", "Creates a pipeline: extract → normalize → load into a destination."),
-  fn("resource", "(data | function*, { name, table_name, write_disposition, primary_key, ... })", "Wraps data or a generator as a resource: one table."),
+  fn("resource", "(data | function*, { name, table_name, write_disposition, primary_key, ... })", `Wraps data or a generator as a resource: one table.\n\n${TYPING_RULE}`),
   fn("source", "(function, { name, max_table_nesting, root_key })", "Groups resources; call the result to build the source."),
   fn("transformer", "(function*(item), { data_from, ... })", "A resource fed by the items of another resource."),
   ns("destinations", "dlt.destinations.duckdb(): the notebook's own DuckDB"),
@@ -31,7 +38,7 @@ const NESTED: Record<string, Completion[]> = {
 };
 
 const METHODS: Completion[] = [
-  ["run", "method", "await pipeline.run(data, { write_disposition, table_name, primary_key })"],
+  ["run", "method", `await pipeline.run(data, { write_disposition, table_name, primary_key })\n\n${TYPING_RULE}`],
   ["extract", "method", "await pipeline.extract(data)"],
   ["normalize", "method", "await pipeline.normalize()"],
   ["load", "method", "await pipeline.load()"],

@@ -1,9 +1,11 @@
 // Resource hints → a table in the schema (dlt/extract/hints.py): normalized names, key columns
 // marked not-null, hinted columns first, disposition and strategy stored as dlt stores them.
 import { normalizePath, normalizeTableIdentifier } from "../naming/snake_case.ts";
+import { DATA_TYPES } from "../schema/types.ts";
 import type {
   TColumn,
   TColumnSchema,
+  TDataType,
   TMergeStrategy,
   TReplaceStrategy,
   TSchemaContract,
@@ -35,10 +37,44 @@ function columnsList(columns: TTableHints["columns"]): TColumn[] {
   if (Array.isArray(columns)) {
     return columns.map((c) => {
       if (!c.name) throw new InvalidResourceArgument("Every column in a `columns` list needs a `name`");
-      return { ...c, name: c.name };
+      return validColumnHints({ ...c, name: c.name });
     });
   }
-  return Object.entries(columns).map(([name, c]) => ({ ...c, name: c.name ?? name }));
+  return Object.entries(columns).map(([name, c]) => validColumnHints({ ...c, name: c.name ?? name }));
+}
+
+const BOOLEAN_HINTS = [
+  "nullable", "timezone", "primary_key", "merge_key", "unique", "row_key", "parent_key", "root_key",
+  "partition", "cluster", "sort", "variant", "incremental",
+] as const;
+/** Largest precision per type that a destination can create (DuckDB's DECIMAL is 38 digits). */
+const MAX_PRECISION: Partial<Record<TDataType, number>> = { decimal: 38, wei: 38, bigint: 128, timestamp: 9, time: 9 };
+
+/**
+ * Column hints reach DDL, so each is checked by type here, before anything is extracted: a
+ * precision is a whole number in range, never a string spliced into `DECIMAL(…)`.
+ */
+function validColumnHints(c: TColumn): TColumn {
+  const bad = (hint: string, why: string): never => {
+    throw new InvalidResourceArgument(`Column \`${c.name}\`: hint \`${hint}\` ${why}, got ${describe(c[hint])}`);
+  };
+  if (typeof c.name !== "string" || c.name === "") bad("name", "must be a non-empty string");
+  if (c.data_type !== undefined && !DATA_TYPES.includes(c.data_type)) bad("data_type", `must be one of ${DATA_TYPES.join(", ")}`);
+  for (const hint of BOOLEAN_HINTS) if (c[hint] !== undefined && typeof c[hint] !== "boolean") bad(hint, "must be true or false");
+  const max = (c.data_type && MAX_PRECISION[c.data_type]) ?? 65535;
+  const min = c.data_type === "timestamp" || c.data_type === "time" ? 0 : 1;
+  if (c.precision !== undefined && (!Number.isInteger(c.precision) || c.precision < min || c.precision > max)) {
+    bad("precision", `must be a whole number from ${min} to ${max}${c.data_type ? ` for \`${c.data_type}\`` : ""}`);
+  }
+  if (c.scale !== undefined) {
+    const upTo = c.precision ?? max;
+    if (!Number.isInteger(c.scale) || c.scale < 0 || c.scale > upTo) bad("scale", `must be a whole number from 0 to ${upTo} (the precision)`);
+  }
+  return c;
+}
+
+function describe(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : typeof v === "bigint" ? `${v}n` : String(v);
 }
 
 /** Validates and splits a write disposition given as a string or dict. */

@@ -21,6 +21,7 @@ import { LOADS_TABLE, STATE_TABLE, Schema, VERSION_TABLE, stateTableSchema } fro
 import { qualified, quoteLiteral } from "../destinations/duckdb/sql.ts";
 import type { TColumnSchema, TSchemaContract, TWriteDispositionConfig } from "../schema/types.ts";
 import { storeFor, type PipelineStore } from "../storage/store.ts";
+import { destinationDatasetName, validatePipelineName } from "./names.ts";
 import { uniqIdHex } from "../utils/digest.ts";
 import {
   ExtractInfo,
@@ -99,6 +100,8 @@ export class Pipeline {
   readonly pipeline_name: string;
   readonly destination: DuckDBDestination;
   readonly dataset_name: string;
+  /** dataset_name normalized by the naming convention: the schema the destination uses (as dlt). */
+  private readonly datasetAtDestination: string;
   readonly dev_mode: boolean;
   readonly pipelines_dir?: string;
   raise_on_failed_jobs: boolean;
@@ -114,12 +117,7 @@ export class Pipeline {
   private pending: LoadPackage[] = [];
 
   constructor(options: PipelineOptions = {}) {
-    this.pipeline_name = options.pipeline_name ?? "dlt_pipeline";
-    if (!/^[A-Za-z0-9_\-.]+$/.test(this.pipeline_name)) {
-      throw new PipelineConfigError(
-        `Pipeline name \`${this.pipeline_name}\` may contain only letters, digits, \`_\`, \`-\` and \`.\``,
-      );
-    }
+    this.pipeline_name = validatePipelineName(options.pipeline_name ?? "dlt_pipeline");
     const dest = options.destination ?? "duckdb";
     if (dest === "duckdb") this.destination = duckdb();
     else if (dest instanceof DuckDBDestination) this.destination = dest;
@@ -127,6 +125,7 @@ export class Pipeline {
     this.dev_mode = !!options.dev_mode;
     const dataset = options.dataset_name ?? `${this.pipeline_name}_dataset`;
     this.dataset_name = this.dev_mode ? dataset + devModeSuffix() : dataset;
+    this.datasetAtDestination = destinationDatasetName(this.dataset_name);
     this.pipelines_dir = options.pipelines_dir;
     this.raise_on_failed_jobs = options.raise_on_failed_jobs ?? true;
     this.refresh = options.refresh;
@@ -188,6 +187,15 @@ export class Pipeline {
    */
   private deferPersist = false;
 
+  /** persist() for a step: a store that can't be written fails that step, as any other error. */
+  private async persistFor(step: TPipelineStep, loadId: string | null = null): Promise<void> {
+    try {
+      await this.persist();
+    } catch (e) {
+      throw this.stepFailed(step, new Error(`Could not save the pipeline's local state: ${errorText(e)}`, { cause: e }), loadId);
+    }
+  }
+
   private async persist(): Promise<void> {
     if (this.deferPersist) return;
     const ids = this.pending.map((p) => p.load_id).join();
@@ -235,8 +243,16 @@ export class Pipeline {
       }
     };
     this.deferPersist = true;
+    let failed = false;
+    let step: TPipelineStep = "sync";
     try {
-      if (this.pending.length === 0 && this.restore_from_destination && !this.dev_mode) await this.syncInternal();
+      if (this.pending.length === 0 && this.restore_from_destination && !this.dev_mode) {
+        try {
+          await this.syncInternal();
+        } catch (e) {
+          throw this.stepFailed("sync", e, null);
+        }
+      }
       if (this.pending.length > 0) {
         if (data !== undefined) {
           console.warn(
@@ -244,17 +260,25 @@ export class Pipeline {
           );
         }
       } else if (data !== undefined) {
+        step = "extract";
         trace.last_extract_info = await timed("extract", () => this.extractInternal(data, options));
       } else {
         return null;
       }
+      step = "normalize";
       trace.last_normalize_info = await timed("normalize", () => this.normalizeInternal(options.schema_contract));
+      step = "load";
       trace.last_load_info = await timed("load", () => this.loadInternal());
       return trace.last_load_info;
+    } catch (e) {
+      failed = true;
+      throw e;
     } finally {
       this.deferPersist = false;
-      await this.persist();
       trace.finished_at = new Date();
+      // Saving local state after a failure must never hide the failure itself.
+      if (failed) await this.persist().catch((e) => console.warn(`Could not save the pipeline's local state: ${errorText(e)}`));
+      else await this.persistFor(step);
     }
   }
 
@@ -404,7 +428,7 @@ export class Pipeline {
     this._state = state;
     for (const [name, schema] of schemas) this._schemas.set(name, schema);
     this.pending.push(...packages);
-    await this.persist();
+    await this.persistFor("extract");
     return new ExtractInfo({
       pipeline_name: this.pipeline_name,
       load_packages: packages.map((p) => packageInfo(p)),
@@ -453,7 +477,7 @@ export class Pipeline {
         throw this.stepFailed("normalize", failure, pkg.load_id);
       }
     }
-    await this.persist();
+    await this.persistFor("normalize");
     return new NormalizeInfo({
       pipeline_name: this.pipeline_name,
       load_packages: infos,
@@ -497,7 +521,7 @@ export class Pipeline {
     for (const pkg of ready) {
       try {
         const result = await loadPackage(client, pkg, {
-          dataset: this.dataset_name,
+          dataset: this.datasetAtDestination,
           replaceStrategy: this.destination.replace_strategy,
           raiseOnFailedJobs: this.raise_on_failed_jobs,
           onProgress: (p) => this.emit({ step: "load", table: p.table, items: p.rows, done: p.done, total: p.total }),
@@ -505,12 +529,12 @@ export class Pipeline {
         packages.push(result.info);
         this.pending = this.pending.filter((p) => p !== pkg);
         this._state._local.first_run = false;
-        await this.persist();
+        await this.persistFor("load", pkg.load_id);
       } catch (e) {
         if (e instanceof JobFailure) {
           // A terminal job failure aborts the package (dlt 1.26 default): nothing of it is loaded.
           this.pending = this.pending.filter((p) => p !== pkg);
-          await this.persist();
+          await this.persist().catch((err) => console.warn(`Could not save the pipeline's local state: ${errorText(err)}`));
           const aborted = packageInfo(pkg, "aborted");
           aborted.jobs.failed_jobs.push({
             state: "failed_jobs",
@@ -549,7 +573,7 @@ export class Pipeline {
 
   private async syncInternal(): Promise<void> {
     const client = await this.client();
-    const remote = await readDestinationState(client, this.dataset_name, this.pipeline_name);
+    const remote = await readDestinationState(client, this.datasetAtDestination, this.pipeline_name);
     if (remote === "no-dataset") {
       if (!this.first_run && this.pending.length === 0) await this.resetLocal();
       return;
@@ -654,6 +678,10 @@ function packageInfo(pkg: LoadPackage, state = pkg.state): LoadPackageInfo {
     completed_at: null,
     jobs: emptyJobs(),
   };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 export function pipeline(options: PipelineOptions = {}): Pipeline {
