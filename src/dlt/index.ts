@@ -21,6 +21,8 @@ export { UnsupportedValueError } from "./extract/plain_data.ts";
 export { DuckDBDestination } from "./destinations/duckdb/factory.ts";
 export { setNotebookDatabase, setDuckDBOpener } from "./destinations/duckdb/connection.ts";
 export type { DuckDBHandle, SqlConnection } from "./destinations/duckdb/connection.ts";
+export type { Destination, JobClient, SqlClient, DestinationCapabilities } from "./destinations/client.ts";
+export type { SqlDialect } from "./destinations/sql/dialect.ts";
 export { setPipelineStoreFactory } from "./storage/store.ts";
 
 export const destinations = { duckdb };

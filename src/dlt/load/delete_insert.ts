@@ -19,13 +19,14 @@ import {
 
 /**
  * Window ordering for the dedup. dlt orders by `(SELECT NULL)`, which on DuckDB keeps the first
- * staged row; the staging table's rowid makes that explicit, and breaks `dedup_sort` ties the
+ * staged row; the dialect's insert order (DuckDB's rowid, Postgres' ctid) makes that explicit, and breaks `dedup_sort` ties the
  * same way (first occurrence).
  */
 function dedupOrder(ctx: MergeContext): string {
   const sortCol = columnsWith(ctx.chain[0], "dedup_sort")[0];
-  if (!sortCol) return "rowid";
-  return `${q(sortCol.name)} ${sortCol.dedup_sort === "asc" ? "ASC" : "DESC"}, rowid`;
+  const first = ctx.dialect.insertOrder;
+  if (!sortCol) return first;
+  return `${q(sortCol.name)} ${sortCol.dedup_sort === "asc" ? "ASC" : "DESC"}, ${first}`;
 }
 
 /**
@@ -106,7 +107,7 @@ export function deleteInsertSql(ctx: MergeContext): string[] {
       const own = rowKeyColumn(ctx, t);
       sql.push(
         `INSERT INTO ${dest(ctx, t)} (${quotedList(cols)}) ` +
-          dedupSelect(stage(ctx, t), [own], "rowid", cols, `${q(rootKey)} IN (SELECT * FROM ${ins})`),
+          dedupSelect(stage(ctx, t), [own], ctx.dialect.insertOrder, cols, `${q(rootKey)} IN (SELECT * FROM ${ins})`),
       );
     }
   }

@@ -1,7 +1,8 @@
-// Load: one package into DuckDB in one transaction — migrate, truncate (replace), insert, merge
-// follow-ups, `_dlt_version`, and `_dlt_loads` last. A failure rolls everything back.
-import { DuckDBClient } from "../destinations/duckdb/client.ts";
-import { qualified, quoteIdent, quoteLiteral } from "../destinations/duckdb/sql.ts";
+// Load: one package into a destination in one transaction — migrate, truncate (replace), insert,
+// merge follow-ups, `_dlt_version`, and `_dlt_loads` last. A failure rolls everything back.
+// Destination-neutral: it speaks the JobClient interface; follow-up SQL needs an SqlClient.
+import { isSqlClient, type JobClient } from "../destinations/client.ts";
+import { microsFromDate } from "../normalize/temporal.ts";
 import { LOADS_TABLE, Schema, VERSION_TABLE, isSystemTable } from "../schema/schema.ts";
 import type { TReplaceStrategy, TTableSchema } from "../schema/types.ts";
 import { uniqIdHex } from "../utils/digest.ts";
@@ -40,7 +41,7 @@ export interface LoadResult {
   ddl: string[];
 }
 
-export async function loadPackage(client: DuckDBClient, pkg: LoadPackage, options: LoadOptions): Promise<LoadResult> {
+export async function loadPackage(client: JobClient, pkg: LoadPackage, options: LoadOptions): Promise<LoadResult> {
   const schema = Schema.fromStored(pkg.schema);
   const normalized = pkg.normalized?.tables ?? {};
   const jobs: Job[] = Object.entries(normalized).map(([table, rows]) => {
@@ -104,7 +105,7 @@ function usesStaging(root: TTableSchema, options: LoadOptions): boolean {
 }
 
 async function loadInTransaction(
-  client: DuckDBClient,
+  client: JobClient,
   schema: Schema,
   pkg: LoadPackage,
   jobs: Job[],
@@ -116,11 +117,9 @@ async function loadInTransaction(
   const staging = `${dataset}_staging`;
   let storage = await client.storageColumns(dataset);
   if (pkg.refresh) {
-    for (const t of pkg.refresh.drop_tables) if (storage.has(t)) await client.execute(`DROP TABLE ${qualified(dataset, t)}`);
-    for (const t of pkg.refresh.truncate_tables) if (storage.has(t)) await client.execute(`DELETE FROM ${qualified(dataset, t)} WHERE 1=1`);
-    if (pkg.refresh.drop_schema_history && storage.has(VERSION_TABLE)) {
-      await client.execute(`DELETE FROM ${qualified(dataset, VERSION_TABLE)} WHERE schema_name = ${quoteLiteral(schema.name)}`);
-    }
+    await client.dropTables(dataset, pkg.refresh.drop_tables.filter((t) => storage.has(t)));
+    await client.truncateTables(dataset, pkg.refresh.truncate_tables.filter((t) => storage.has(t)));
+    if (pkg.refresh.drop_schema_history && storage.has(VERSION_TABLE)) await client.deleteSchemaHistory(dataset, schema.name);
     storage = await client.storageColumns(dataset);
   }
   const inPackage = new Set(jobs.map((j) => j.table));
@@ -140,11 +139,9 @@ async function loadInTransaction(
   for (const root of roots.values()) {
     const chain = schema.tableChain(root.name);
     if (usesStaging(root, options)) {
-      for (const t of chain) if (Schema.completeColumns(t).length) await client.recreateTable(staging, t);
+      for (const t of chain) if (Schema.completeColumns(t).length) await client.recreateStagingTable(staging, t);
     } else if (root.write_disposition === "replace") {
-      for (const t of [...chain].reverse()) {
-        if (storage.has(t.name)) await client.execute(`DELETE FROM ${qualified(dataset, t.name)} WHERE 1=1`);
-      }
+      await client.truncateTables(dataset, [...chain].reverse().map((t) => t.name).filter((t) => storage.has(t)));
     }
   }
 
@@ -155,7 +152,7 @@ async function loadInTransaction(
     const root = schema.rootTable(job.table);
     const target = usesStaging(root, options) ? staging : dataset;
     try {
-      await client.insertRows(target, table, job.rows);
+      await client.loadRows(target, table, job.rows);
     } catch (e) {
       throw new JobFailure(job.jobId, job.table, errorMessage(e));
     }
@@ -165,15 +162,17 @@ async function loadInTransaction(
 
   for (const root of roots.values()) {
     if (!usesStaging(root, options)) continue;
+    if (!isSqlClient(client)) throw new Error(`${root.write_disposition} through a staging dataset needs an SQL destination`);
+    const d = client.dialect;
     const chain = schema.tableChain(root.name).filter((t) => Schema.completeColumns(t).length);
     const statements =
       root.write_disposition === "merge"
-        ? mergeSql({ chain, dataset, staging, loadId: pkg.load_id, schemaName: schema.name })
+        ? mergeSql({ chain, dataset, staging, loadId: pkg.load_id, schemaName: schema.name, dialect: d })
         : chain.flatMap((t) => {
-            const cols = Schema.completeColumns(t).map((c) => quoteIdent(c.name)).join(", ");
+            const cols = Schema.completeColumns(t).map((c) => d.quoteIdent(c.name)).join(", ");
             return [
-              `DELETE FROM ${qualified(dataset, t.name)} WHERE 1=1`,
-              `INSERT INTO ${qualified(dataset, t.name)} (${cols}) SELECT ${cols} FROM ${qualified(staging, t.name)}`,
+              `DELETE FROM ${d.qualified(dataset, t.name)} WHERE 1=1`,
+              `INSERT INTO ${d.qualified(dataset, t.name)} (${cols}) SELECT ${cols} FROM ${d.qualified(staging, t.name)}`,
             ];
           });
     if (!followUps.has(root.name)) followUps.set(root.name, `${root.name}.${uniqIdHex(5)}.sql`);
@@ -186,19 +185,24 @@ async function loadInTransaction(
     }
   }
 
-  const now = new Date().toISOString();
+  // The system tables go in through the same bulk path as data: any destination can store them.
+  const now = microsFromDate(new Date());
   const stored = schema.toStored();
-  const known = await client.rows(
-    `SELECT count(*) AS n FROM ${qualified(dataset, VERSION_TABLE)} WHERE version_hash = ${quoteLiteral(schema.version_hash)} AND schema_name = ${quoteLiteral(schema.name)}`,
-  );
-  if (Number(known[0].n) === 0) {
-    await client.execute(
-      `INSERT INTO ${qualified(dataset, VERSION_TABLE)} (version, engine_version, inserted_at, schema_name, version_hash, schema) VALUES (${schema.version}, ${stored.engine_version}, ${quoteLiteral(now)}::TIMESTAMPTZ, ${quoteLiteral(schema.name)}, ${quoteLiteral(schema.version_hash)}, ${quoteLiteral(JSON.stringify(stored))})`,
-    );
+  if (!(await client.schemaVersionStored(dataset, schema.name, schema.version_hash))) {
+    await client.loadRows(dataset, schema.getTable(VERSION_TABLE)!, [
+      {
+        version: schema.version,
+        engine_version: stored.engine_version,
+        inserted_at: now,
+        schema_name: schema.name,
+        version_hash: schema.version_hash,
+        schema: JSON.stringify(stored),
+      },
+    ]);
   }
-  await client.execute(
-    `INSERT INTO ${qualified(dataset, LOADS_TABLE)} (load_id, schema_name, status, inserted_at, schema_version_hash) VALUES (${quoteLiteral(pkg.load_id)}, ${quoteLiteral(schema.name)}, 0, ${quoteLiteral(now)}::TIMESTAMPTZ, ${quoteLiteral(schema.version_hash)})`,
-  );
+  await client.loadRows(dataset, schema.getTable(LOADS_TABLE)!, [
+    { load_id: pkg.load_id, schema_name: schema.name, status: 0, inserted_at: now, schema_version_hash: schema.version_hash },
+  ]);
   return ddl;
 }
 

@@ -1,7 +1,7 @@
 // Pieces shared by the merge strategies: which columns play which role in a table chain, and the
 // SQL fragments built from them. Only complete columns exist in DuckDB, so only they are used.
-import { completeColumns } from "../destinations/duckdb/client.ts";
-import { qualified, quoteIdent } from "../destinations/duckdb/sql.ts";
+import { completeColumns } from "../destinations/sql/ddl.ts";
+import { ansiQuoteIdent, type SqlDialect } from "../destinations/sql/dialect.ts";
 import { DltException } from "../errors.ts";
 import type { TColumn, TTableSchema } from "../schema/types.ts";
 import { uniqIdHex } from "../utils/digest.ts";
@@ -14,6 +14,7 @@ export interface MergeContext {
   /** the package's load id: scd2's default boundary timestamp */
   loadId: string;
   schemaName?: string;
+  dialect: SqlDialect;
 }
 
 /** dlt's MergeDispositionException: the follow-up SQL cannot be generated for this chain. */
@@ -38,7 +39,8 @@ export class MergeDispositionException extends DltException {
   }
 }
 
-export const q = quoteIdent;
+/** Every dialect here quotes identifiers the SQL-standard way. */
+export const q = ansiQuoteIdent;
 
 export function columnsWith(table: TTableSchema, hint: string): TColumn[] {
   return completeColumns(table).filter((c) => !!c[hint]);
@@ -61,8 +63,8 @@ export function equalOn(names: string[], left: string, right: string): string {
   return names.map((n) => `${left}.${q(n)} = ${right}.${q(n)}`).join(" AND ");
 }
 
-export const dest = (ctx: MergeContext, t: TTableSchema) => qualified(ctx.dataset, t.name);
-export const stage = (ctx: MergeContext, t: TTableSchema) => qualified(ctx.staging, t.name);
+export const dest = (ctx: MergeContext, t: TTableSchema) => ctx.dialect.qualified(ctx.dataset, t.name);
+export const stage = (ctx: MergeContext, t: TTableSchema) => ctx.dialect.qualified(ctx.staging, t.name);
 
 /** The column identifying a row: `row_key`, else `unique`, else a single primary key. */
 export function rowKeyColumn(ctx: MergeContext, table: TTableSchema): string {

@@ -16,7 +16,7 @@ import {
   rowKeyColumn,
   stage,
 } from "./merge_common.ts";
-import { timestampLiteral, toUtcMicros } from "./timestamps.ts";
+import { toUtcMicros } from "./timestamps.ts";
 
 const DEFAULT_VALIDITY: [string, string] = ["_dlt_valid_from", "_dlt_valid_to"];
 
@@ -40,6 +40,7 @@ export function scd2Sql(ctx: MergeContext): string[] {
   for (const c of [from, to, hash]) {
     if (!present.has(c)) throw new MergeDispositionException(ctx, `Column \`${c}\` required by scd2 is missing in table \`${root.name}\`.`);
   }
+  const timestampLiteral = (micros: number) => ctx.dialect.timestampLiteral(micros);
   const boundary = timestampLiteral(boundaryMicros(root, ctx.loadId));
   const activeTs = root["x-active-record-timestamp"];
   const activeLiteral =

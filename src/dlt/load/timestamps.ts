@@ -1,7 +1,6 @@
 // scd2's timestamps (boundary, active record) as dlt takes them: a datetime, an ISO string (naive
-// means UTC, a bare date means midnight UTC) or Unix seconds. DuckDB gets microseconds, as dlt's
-// DuckDB literal has.
-import { formatIsoMicros, isoToTimestampMicros, microsFromDate, microsFromUnixSeconds } from "../normalize/temporal.ts";
+// means UTC, a bare date means midnight UTC) or Unix seconds, as UTC microseconds.
+import { isoToTimestampMicros, microsFromDate, microsFromUnixSeconds } from "../normalize/temporal.ts";
 
 /** UTC microseconds of `value`; throws dlt's "could not parse" ValueError text otherwise. */
 export function toUtcMicros(value: unknown, what: string): number {
@@ -14,9 +13,4 @@ export function toUtcMicros(value: unknown, what: string): number {
   }
   if (micros === null) throw new Error(`could not parse \`${what}\` value \`${String(value)}\``);
   return micros;
-}
-
-/** A TIMESTAMP WITH TIME ZONE literal in UTC with microsecond precision. */
-export function timestampLiteral(micros: number): string {
-  return `'${formatIsoMicros(micros).replace("T", " ")}+00'::TIMESTAMPTZ`;
 }

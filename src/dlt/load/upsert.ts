@@ -1,7 +1,8 @@
-// merge strategies `upsert` and `insert-only` (reference §5.5, §5.6, §13.3, §13.4) with DuckDB's
-// MERGE INTO. Root rows match on the primary key; nested rows match on their own `_dlt_id`,
+// merge strategies `upsert` and `insert-only` (reference §5.5, §5.6, §13.3, §13.4) with MERGE INTO
+// (DuckDB, Postgres 15+). Root rows match on the primary key; nested rows match on their own `_dlt_id`,
 // which is deterministic here because the root id is a hash of the primary key.
 import {
+  MergeDispositionException,
   type MergeContext,
   columnNames,
   dest,
@@ -24,7 +25,12 @@ function updateClause(cols: string[]): string {
   return `WHEN MATCHED THEN UPDATE SET ${cols.map((c) => `${q(c)} = s.${q(c)}`).join(", ")}`;
 }
 
+function requireMerge(ctx: MergeContext): void {
+  if (!ctx.dialect.supportsMerge) throw new MergeDispositionException(ctx, `${ctx.dialect.name} has no MERGE statement.`);
+}
+
 export function upsertSql(ctx: MergeContext): string[] {
+  requireMerge(ctx);
   const [root, ...nested] = ctx.chain;
   const pk = namesWith(root, "primary_key");
   const hd = hardDelete(root);
@@ -63,6 +69,7 @@ export function upsertSql(ctx: MergeContext): string[] {
 
 /** Like upsert without the update: existing keys stay as they are, hard deletes are dropped. */
 export function insertOnlySql(ctx: MergeContext): string[] {
+  requireMerge(ctx);
   const [root, ...nested] = ctx.chain;
   const pk = namesWith(root, "primary_key");
   const hd = hardDelete(root);

@@ -1,8 +1,7 @@
 // dlt.pipeline: run() = extract → normalize → load, with state, schemas and pending packages
 // kept in a local store between runs (dlt/pipeline/pipeline.py).
-import { DuckDBClient } from "../destinations/duckdb/client.ts";
-import { DuckDBDestination, duckdb } from "../destinations/duckdb/factory.ts";
-import type { ResultRow } from "../destinations/duckdb/results.ts";
+import { isDestination, isSqlClient, type Destination, type JobClient, type ResultRow } from "../destinations/client.ts";
+import { duckdb } from "../destinations/duckdb/factory.ts";
 import {
   LoadClientJobFailed,
   NormalizeJobFailed,
@@ -18,7 +17,6 @@ import { JobFailure, loadPackage } from "../load/load.ts";
 import { newLoadId, type LoadPackage } from "../load/package.ts";
 import { ItemsNormalizer } from "../normalize/index.ts";
 import { LOADS_TABLE, STATE_TABLE, Schema, VERSION_TABLE, stateTableSchema } from "../schema/schema.ts";
-import { qualified, quoteLiteral } from "../destinations/duckdb/sql.ts";
 import type { TColumnSchema, TSchemaContract, TWriteDispositionConfig } from "../schema/types.ts";
 import { storeFor, type PipelineStore } from "../storage/store.ts";
 import { destinationDatasetName, validatePipelineName } from "./names.ts";
@@ -51,7 +49,7 @@ export interface ProgressEvent {
 
 export interface PipelineOptions {
   pipeline_name?: string;
-  destination?: DuckDBDestination | "duckdb";
+  destination?: Destination | "duckdb";
   dataset_name?: string;
   dev_mode?: boolean;
   pipelines_dir?: string;
@@ -98,7 +96,7 @@ function devModeSuffix(d = new Date()): string {
 
 export class Pipeline {
   readonly pipeline_name: string;
-  readonly destination: DuckDBDestination;
+  readonly destination: Destination;
   readonly dataset_name: string;
   /** dataset_name normalized by the naming convention: the schema the destination uses (as dlt). */
   private readonly datasetAtDestination: string;
@@ -120,8 +118,12 @@ export class Pipeline {
     this.pipeline_name = validatePipelineName(options.pipeline_name ?? "dlt_pipeline");
     const dest = options.destination ?? "duckdb";
     if (dest === "duckdb") this.destination = duckdb();
-    else if (dest instanceof DuckDBDestination) this.destination = dest;
-    else throw new PipelineConfigError(`Destination ${String(dest)} is not supported: use dlt.destinations.duckdb(...)`);
+    else if (isDestination(dest)) this.destination = dest;
+    else {
+      throw new PipelineConfigError(
+        `Destination ${String(dest)} is not supported: use dlt.destinations.duckdb(...) or dlt.destinations.postgres(...)`,
+      );
+    }
     this.dev_mode = !!options.dev_mode;
     const dataset = options.dataset_name ?? `${this.pipeline_name}_dataset`;
     this.dataset_name = this.dev_mode ? dataset + devModeSuffix() : dataset;
@@ -488,8 +490,8 @@ export class Pipeline {
     });
   }
 
-  private async client(): Promise<DuckDBClient> {
-    return new DuckDBClient(await this.destination.open());
+  private client(): Promise<JobClient> {
+    return this.destination.client();
   }
 
   private async loadInternal(): Promise<LoadInfo> {
@@ -508,10 +510,10 @@ export class Pipeline {
         finished_at: new Date(),
       });
     if (ready.length === 0) {
-      location = (await this.destination.open().catch(() => undefined))?.location ?? "";
+      location = (await this.client().catch(() => undefined))?.location ?? "";
       return info();
     }
-    let client: DuckDBClient;
+    let client: JobClient;
     try {
       client = await this.client();
       location = client.location;
@@ -557,6 +559,7 @@ export class Pipeline {
   /** Runs SQL on the destination database; rows come back as plain objects. */
   async query(sql: string): Promise<ResultRow[]> {
     const client = await this.client();
+    if (!isSqlClient(client)) throw new PipelineConfigError(`Destination ${this.destination.destination_name} does not run SQL`);
     return client.rows(sql);
   }
 
@@ -641,28 +644,21 @@ function refreshPlan(
 
 /** The newest committed state of a pipeline at the destination, with the schemas it names. */
 async function readDestinationState(
-  client: DuckDBClient,
+  client: JobClient,
   dataset: string,
   pipelineName: string,
 ): Promise<{ state: PipelineState; schemas: Schema[] } | "no-dataset" | undefined> {
-  const tables = new Set(
-    (await client.rows(`SELECT table_name FROM information_schema.tables WHERE table_schema = ${quoteLiteral(dataset)}`)).map((r) => String(r.table_name)),
-  );
+  const tables = await client.storageColumns(dataset);
   if (tables.size === 0) return "no-dataset";
   if (!tables.has(STATE_TABLE) || !tables.has(LOADS_TABLE)) return undefined;
-  const rows = await client.rows(
-    `SELECT s.state FROM ${qualified(dataset, STATE_TABLE)} s JOIN ${qualified(dataset, LOADS_TABLE)} l ON l.load_id = s._dlt_load_id ` +
-      `WHERE s.pipeline_name = ${quoteLiteral(pipelineName)} AND l.status = 0 ORDER BY s._dlt_load_id DESC, s.version DESC LIMIT 1`,
-  );
-  if (rows.length === 0) return undefined;
-  const state = decodeState(String(rows[0].state));
+  const row = await client.newestStoredState(dataset, pipelineName);
+  if (!row) return undefined;
+  const state = decodeState(row.state);
   const schemas: Schema[] = [];
   if (tables.has(VERSION_TABLE)) {
     for (const name of state.schema_names ?? []) {
-      const v = await client.rows(
-        `SELECT schema FROM ${qualified(dataset, VERSION_TABLE)} WHERE schema_name = ${quoteLiteral(name)} ORDER BY inserted_at DESC, version DESC LIMIT 1`,
-      );
-      if (v.length) schemas.push(Schema.fromStored(JSON.parse(String(v[0].schema))));
+      const stored = await client.newestStoredSchema(dataset, name);
+      if (stored) schemas.push(Schema.fromStored(JSON.parse(stored)));
     }
   }
   return { state, schemas };

@@ -1,7 +1,10 @@
 // dlt.destinations.duckdb(target?): where a pipeline loads. Opening is lazy and shared: every
 // pipeline that names the same target loads into the same open database.
 import type { TReplaceStrategy } from "../../schema/types.ts";
+import type { Destination } from "../client.ts";
+import { DuckDBClient } from "./client.ts";
 import { openDuckDB, type DuckDBHandle } from "./connection.ts";
+import { WasmDriver } from "./wasm_driver.ts";
 
 export interface DuckDBDestinationOptions {
   /** dlt's `[destination] replace_strategy` */
@@ -10,8 +13,9 @@ export interface DuckDBDestinationOptions {
 }
 
 const openByPath = new Map<string, Promise<DuckDBHandle>>();
+const clients = new WeakMap<DuckDBHandle, Promise<DuckDBClient>>();
 
-export class DuckDBDestination {
+export class DuckDBDestination implements Destination {
   readonly destination_type = "dlt.destinations.duckdb";
   readonly destination_name: string;
   readonly replace_strategy?: TReplaceStrategy;
@@ -24,6 +28,7 @@ export class DuckDBDestination {
     this.replace_strategy = options.replace_strategy;
   }
 
+  /** The DuckDB-WASM database behind this destination (the notebook's, or one opened for the target). */
   open(): Promise<DuckDBHandle> {
     if (!this.handle) {
       const t = this.target;
@@ -40,6 +45,17 @@ export class DuckDBDestination {
       });
     }
     return this.handle;
+  }
+
+  async client(): Promise<DuckDBClient> {
+    const handle = await this.open();
+    let client = clients.get(handle);
+    if (!client) {
+      client = DuckDBClient.open(new WasmDriver(handle.connection), handle.location);
+      clients.set(handle, client);
+      client.catch(() => clients.delete(handle));
+    }
+    return client;
   }
 }
 

@@ -1,24 +1,13 @@
-// DuckDB DDL for dlt types (dlt/destinations/impl/duckdb/factory.py) and identifier quoting.
-import type { TColumn, TTableSchema } from "../../schema/types.ts";
+// DuckDB's dialect: dlt types as DuckDB column types (dlt/destinations/impl/duckdb/factory.py).
+import type { TColumn } from "../../schema/types.ts";
+import { ansiDialect, type SqlDialect } from "../sql/dialect.ts";
 
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function qualified(dataset: string, table: string): string {
-  return `${quoteIdent(dataset)}.${quoteIdent(table)}`;
-}
-
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-export interface DdlCapabilities {
+export interface DuckDBCapabilities {
   /** The JSON type needs DuckDB's json extension; without it dlt's json is stored as VARCHAR. */
   jsonType: boolean;
 }
 
-export function ddlType(col: TColumn, caps: DdlCapabilities): string {
+export function duckdbColumnType(col: TColumn, caps: DuckDBCapabilities): string {
   switch (col.data_type) {
     case "text":
       return "VARCHAR";
@@ -62,16 +51,13 @@ export function ddlType(col: TColumn, caps: DdlCapabilities): string {
   }
 }
 
-function columnDef(col: TColumn, caps: DdlCapabilities, withNotNull: boolean): string {
-  const notNull = withNotNull && col.nullable === false ? " NOT NULL" : "";
-  return `${quoteIdent(col.name)} ${ddlType(col, caps)}${notNull}`;
-}
-
-export function createTableSql(dataset: string, table: TTableSchema, columns: TColumn[], caps: DdlCapabilities): string {
-  return `CREATE TABLE ${qualified(dataset, table.name)} (${columns.map((c) => columnDef(c, caps, true)).join(", ")})`;
-}
-
-/** DuckDB can't add a column with a NOT NULL constraint; dlt's DuckDB client adds it nullable too. */
-export function addColumnSql(dataset: string, table: string, col: TColumn, caps: DdlCapabilities): string {
-  return `ALTER TABLE ${qualified(dataset, table)} ADD COLUMN ${columnDef(col, caps, false)}`;
+export function duckdbDialect(caps: DuckDBCapabilities): SqlDialect {
+  return ansiDialect({
+    name: "duckdb",
+    columnType: (col) => duckdbColumnType(col, caps),
+    insertOrder: "rowid",
+    supportsMerge: true,
+    // DuckDB can't add a column with a NOT NULL constraint; dlt's DuckDB client adds it nullable too.
+    addColumnNotNull: false,
+  });
 }
