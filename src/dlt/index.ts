@@ -8,6 +8,9 @@ export { source, DltSource } from "./extract/source.ts";
 export { pipeline, Pipeline } from "./pipeline/pipeline.ts";
 export type { PipelineOptions, RunOptions, ProgressEvent } from "./pipeline/pipeline.ts";
 export { LoadInfo, NormalizeInfo, ExtractInfo } from "./pipeline/load_info.ts";
+export { DryRunInfo } from "./pipeline/dry_run_info.ts";
+export { diffSchemas, describeDiff } from "./schema/diff.ts";
+export type { SchemaDiff } from "./schema/diff.ts";
 export { Schema } from "./schema/schema.ts";
 export * from "./errors.ts";
 export {

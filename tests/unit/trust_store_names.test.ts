@@ -58,7 +58,7 @@ const doc = fc.dictionary(
   { maxKeys: 5 },
 );
 
-describe("pending packages round-trip exactly (property)", () => {
+describe("pending packages round-trip exactly (property)", { timeout: 300_000 }, () => {
   const stores: Array<[string, (dir: string) => void]> = [
     ["files", () => setPipelineStoreFactory(undefined)],
     ["IndexedDB", (dir) => setPipelineStoreFactory(() => new IdbStore(dir))],
@@ -250,7 +250,7 @@ describe("errors are the right errors", () => {
   });
 });
 
-describe("fuzz: mixed numeric kinds read back exactly under the typing rule", () => {
+describe("fuzz: mixed numeric kinds read back exactly under the typing rule", { timeout: 300_000 }, () => {
   const num = fc.oneof(
     fc.integer({ min: -1000, max: 1000 }),
     fc.double({ noNaN: false }),

@@ -41,13 +41,49 @@ export interface LoadResult {
   ddl: string[];
 }
 
-export async function loadPackage(client: JobClient, pkg: LoadPackage, options: LoadOptions): Promise<LoadResult> {
-  const schema = Schema.fromStored(pkg.schema);
-  const normalized = pkg.normalized?.tables ?? {};
-  const jobs: Job[] = Object.entries(normalized).map(([table, rows]) => {
+function jobsOf(pkg: LoadPackage): Job[] {
+  return Object.entries(pkg.normalized?.tables ?? {}).map(([table, rows]) => {
     const fileId = uniqIdHex(5);
     return { table, fileId, rows, jobId: jobFileInfo(table, fileId).job_id() };
   });
+}
+
+/** Thrown to roll a rehearsal back, carrying what the probe saw. */
+class Rehearsed<T> extends Error {
+  constructor(readonly result: T) {
+    super("rehearsal rolled back");
+  }
+}
+
+/**
+ * The package's whole load, run inside a transaction that is always rolled back (a dry run):
+ * `probe.before` runs first in the transaction, `probe.after` once the load SQL has run.
+ * A job that would fail throws its JobFailure, as the real load would.
+ */
+export async function rehearsePackage<T>(
+  client: JobClient,
+  pkg: LoadPackage,
+  options: LoadOptions,
+  probe: { before(): Promise<void>; after(): Promise<T> },
+): Promise<T> {
+  const schema = Schema.fromStored(pkg.schema);
+  const jobs = jobsOf(pkg);
+  try {
+    await client.transaction(async () => {
+      await probe.before();
+      await loadInTransaction(client, schema, pkg, jobs, new Map(), new Map(), options);
+      throw new Rehearsed(await probe.after());
+    });
+  } catch (e) {
+    if (e instanceof Rehearsed) return e.result as T;
+    throw e;
+  }
+  throw new Error("A rehearsal must end in a rollback");
+}
+
+export async function loadPackage(client: JobClient, pkg: LoadPackage, options: LoadOptions): Promise<LoadResult> {
+  const schema = Schema.fromStored(pkg.schema);
+  const jobs = jobsOf(pkg);
   const failed = new Map<string, JobFailure>();
   const followUps = new Map<string, string>();
   const started = new Date();
@@ -88,6 +124,7 @@ export async function loadPackage(client: JobClient, pkg: LoadPackage, options: 
       state: "loaded",
       schema_name: pkg.schema_name,
       schema_update: pkg.schema_update ?? {},
+      ...(pkg.schema_diff ? { schema_diff: pkg.schema_diff } : {}),
       completed_at: new Date(),
       jobs: jobsInfo,
     },

@@ -1,5 +1,6 @@
 // A load package: what one extract of one source produced, carried through normalize and load.
 // Plain data (structured-clone safe) so that pending packages can be stored and retried.
+import type { SchemaDiff } from "../schema/diff.ts";
 import type { StoredSchema } from "../schema/schema.ts";
 import type { TNormalizedValue } from "../schema/types.ts";
 import type { ExtractedResource } from "../extract/extract.ts";
@@ -36,6 +37,8 @@ export interface LoadPackage {
   refresh?: { drop_tables: string[]; truncate_tables: string[]; drop_schema_history: boolean };
   /** Tables (with new columns) that this package added to the schema, for LoadInfo. */
   schema_update?: Record<string, unknown>;
+  /** what normalize changed in the schema against the pipeline's version before it */
+  schema_diff?: SchemaDiff;
 }
 
 /** dlt's load id: Unix time with fractional seconds, strictly increasing in this process. */

@@ -1,6 +1,7 @@
 // LoadInfo, NormalizeInfo and friends with dlt's fields and dlt's text (dlt/common/pipeline.py,
 // dlt/common/storages/load_package.py). The text is line-exact: people compare it with dlt's.
 import { DestinationHasFailedJobs } from "../errors.ts";
+import type { SchemaDiff } from "../schema/diff.ts";
 
 export type PackageState = "extracted" | "normalized" | "loaded" | "aborted";
 export type JobState = "new_jobs" | "started_jobs" | "completed_jobs" | "failed_jobs";
@@ -43,6 +44,8 @@ export interface LoadPackageInfo {
   state: PackageState;
   schema_name: string;
   schema_update: Record<string, unknown>;
+  /** pipebook's own: what this package's schema added or changed against the version before */
+  schema_diff?: SchemaDiff;
   completed_at: Date | null;
   jobs: Record<JobState, LoadJobInfo[]>;
 }

@@ -13,13 +13,17 @@ import { extractResources } from "../extract/extract.ts";
 import type { SourceDefaults } from "../extract/hints.ts";
 import { DltResource, resource as makeResource, type ResourceOptions } from "../extract/resource.ts";
 import { DltSource } from "../extract/source.ts";
-import { JobFailure, loadPackage } from "../load/load.ts";
+import { JobFailure, loadPackage, type LoadOptions } from "../load/load.ts";
+import { addSchemaDiff, emptyReport, rehearseCounts } from "../load/dry_run.ts";
+import { DataValidationError } from "../normalize/errors.ts";
+import { DryRunInfo } from "./dry_run_info.ts";
 import { newLoadId, type LoadPackage } from "../load/package.ts";
 import { ItemsNormalizer } from "../normalize/index.ts";
 import { LOADS_TABLE, STATE_TABLE, Schema, VERSION_TABLE, stateTableSchema } from "../schema/schema.ts";
 import type { TColumnSchema, TSchemaContract, TWriteDispositionConfig } from "../schema/types.ts";
 import { storeFor, type PipelineStore } from "../storage/store.ts";
 import { destinationDatasetName, validatePipelineName } from "./names.ts";
+import { diffSchemas, mergeDiffs } from "../schema/diff.ts";
 import { uniqIdHex } from "../utils/digest.ts";
 import {
   ExtractInfo,
@@ -70,6 +74,8 @@ export interface RunOptions {
   columns?: Record<string, TColumnSchema> | TColumnSchema[];
   schema_contract?: TSchemaContract;
   refresh?: "drop_sources" | "drop_resources" | "drop_data";
+  /** pipebook's own: rehearse the run and report what it would do, changing nothing */
+  dry_run?: boolean;
 }
 
 export interface PipelineTrace {
@@ -228,8 +234,10 @@ export class Pipeline {
 
   /** With no data and nothing pending there is nothing to do: run() returns null (dlt's None). */
   run(): Promise<LoadInfo | null>;
+  run(data: unknown, options: RunOptions & { dry_run: true }): Promise<DryRunInfo>;
   run(data: unknown, options?: RunOptions): Promise<LoadInfo>;
-  async run(data?: unknown, options: RunOptions = {}): Promise<LoadInfo | null> {
+  async run(data?: unknown, options: RunOptions = {}): Promise<LoadInfo | DryRunInfo | null> {
+    if (options.dry_run) return this.dryRun(data, options);
     await this.ready();
     const trace: PipelineTrace = { started_at: new Date(), steps: [] };
     this.last_trace = trace;
@@ -281,6 +289,59 @@ export class Pipeline {
       // Saving local state after a failure must never hide the failure itself.
       if (failed) await this.persist().catch((e) => console.warn(`Could not save the pipeline's local state: ${errorText(e)}`));
       else await this.persistFor(step);
+    }
+  }
+
+  /**
+   * run() rehearsed: extract, normalize and the load itself inside a transaction that is rolled
+   * back, reporting rows per table and schema changes. Nothing changes: destination, local
+   * state, schemas and pending packages are as they were.
+   */
+  private async dryRun(data: unknown, options: RunOptions): Promise<DryRunInfo> {
+    await this.ready();
+    const saved = { state: structuredClone(this._state), schemas: new Map(this._schemas), pending: this.pending };
+    // Packages are copied (normalize writes its results onto them); their items are only read.
+    this.pending = this.pending.map((p) => ({ ...p }));
+    const report = emptyReport();
+    this.deferPersist = true;
+    try {
+      if (this.pending.length === 0 && this.restore_from_destination && !this.dev_mode) {
+        try {
+          await this.syncInternal();
+        } catch (e) {
+          throw this.stepFailed("sync", e, null);
+        }
+      }
+      if (this.pending.length === 0 && data !== undefined) await this.extractInternal(data, { ...options, dry_run: false });
+      try {
+        await this.normalizeInternal(options.schema_contract);
+      } catch (e) {
+        const violation = e instanceof PipelineStepFailed ? findCause(e, DataValidationError) : undefined;
+        if (!violation) throw e;
+        report.violations.push(violation.message);
+        return new DryRunInfo(this.pipeline_name, this.dataset_name, report);
+      }
+      const ready = this.pending.filter((p) => p.state === "normalized");
+      if (ready.length) {
+        const client = await this.client().catch((e) => {
+          throw this.stepFailed("load", e, ready[0].load_id);
+        });
+        for (const pkg of ready) {
+          addSchemaDiff(report, pkg.schema_diff);
+          try {
+            await rehearseCounts(client, pkg, this.loadOptions(), report);
+          } catch (e) {
+            if (e instanceof JobFailure) throw this.stepFailed("load", new LoadClientJobFailed(pkg.load_id, e.jobId, e.failedMessage), pkg.load_id);
+            throw this.stepFailed("load", e, pkg.load_id);
+          }
+        }
+      }
+      return new DryRunInfo(this.pipeline_name, this.dataset_name, report);
+    } finally {
+      this._state = saved.state;
+      this._schemas = saved.schemas;
+      this.pending = saved.pending;
+      this.deferPersist = false;
     }
   }
 
@@ -386,6 +447,7 @@ export class Pipeline {
           schema_name: schema.name,
           state: "extracted",
           schema: schema.toStored(),
+          schema_diff: diffSchemas(previous, schema),
           extracted: {
             tables: Object.fromEntries(result.tables),
             resources: result.resources,
@@ -467,6 +529,7 @@ export class Pipeline {
         schema.bumpVersion();
         pkg.normalized = { tables, row_counts: counts, warnings: normalizer.warnings() };
         pkg.schema_update = Object.fromEntries(Object.entries(schema.tables).filter(([t]) => !before.has(t)));
+        pkg.schema_diff = mergeDiffs(pkg.schema_diff, diffSchemas(current, schema));
         pkg.schema = schema.toStored();
         pkg.state = "normalized";
         for (const [t, n] of Object.entries(counts)) rowCounts[t] = (rowCounts[t] ?? 0) + n;
@@ -492,6 +555,15 @@ export class Pipeline {
 
   private client(): Promise<JobClient> {
     return this.destination.client();
+  }
+
+  private loadOptions(): LoadOptions {
+    return {
+      dataset: this.datasetAtDestination,
+      replaceStrategy: this.destination.replace_strategy,
+      raiseOnFailedJobs: this.raise_on_failed_jobs,
+      onProgress: (p) => this.emit({ step: "load", table: p.table, items: p.rows, done: p.done, total: p.total }),
+    };
   }
 
   private async loadInternal(): Promise<LoadInfo> {
@@ -522,12 +594,7 @@ export class Pipeline {
     }
     for (const pkg of ready) {
       try {
-        const result = await loadPackage(client, pkg, {
-          dataset: this.datasetAtDestination,
-          replaceStrategy: this.destination.replace_strategy,
-          raiseOnFailedJobs: this.raise_on_failed_jobs,
-          onProgress: (p) => this.emit({ step: "load", table: p.table, items: p.rows, done: p.done, total: p.total }),
-        });
+        const result = await loadPackage(client, pkg, this.loadOptions());
         packages.push(result.info);
         this.pending = this.pending.filter((p) => p !== pkg);
         this._state._local.first_run = false;
@@ -671,9 +738,19 @@ function packageInfo(pkg: LoadPackage, state = pkg.state): LoadPackageInfo {
     state,
     schema_name: pkg.schema_name,
     schema_update: pkg.schema_update ?? {},
+    ...(pkg.schema_diff ? { schema_diff: pkg.schema_diff } : {}),
     completed_at: null,
     jobs: emptyJobs(),
   };
+}
+
+/** The first error of class `cls` in `e`'s chain of causes. */
+function findCause<T extends Error>(e: unknown, cls: new (...args: never[]) => T): T | undefined {
+  for (let cur: unknown = e, depth = 0; cur && depth < 10; depth++) {
+    if (cur instanceof cls) return cur;
+    cur = (cur as { cause?: unknown; exception?: unknown; __context__?: unknown }).exception ?? (cur as { cause?: unknown }).cause ?? (cur as { __context__?: unknown }).__context__;
+  }
+  return undefined;
 }
 
 function errorText(e: unknown): string {
