@@ -139,6 +139,14 @@ export class DestinationHasFailedJobs extends DltException {
 }
 
 export class InvalidResourceArgument extends DltException {}
+
+/** Python's built-in ValueError: dlt raises it for invalid arguments (paginators, merge settings). */
+export class ValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
 export class PipelineConfigError extends DltException {}
 /** dlt.current used outside of a running resource. */
 export class PipelineStateError extends DltException {}
