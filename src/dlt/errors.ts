@@ -61,6 +61,7 @@ const DLT_MODULES: Record<string, string> = {
   LoadClientJobFailed: "dlt.load.exceptions",
   CannotCoerceNullException: "dlt.common.schema.exceptions",
   CannotCoerceColumnException: "dlt.common.schema.exceptions",
+  DictValidationException: "dlt.common.exceptions",
 };
 
 function exceptionPath(e: Error): string {
@@ -139,6 +140,22 @@ export class DestinationHasFailedJobs extends DltException {
 }
 
 export class InvalidResourceArgument extends DltException {}
+
+/** A table schema that breaks dlt's typed spec, e.g. a `dedup_sort` that is not "asc"/"desc". */
+export class DictValidationException extends DltException {
+  readonly path: string;
+  readonly field: string | null;
+  readonly value: unknown;
+  readonly msg: string;
+
+  constructor(msg: string, path: string, field: string | null = null, value: unknown = null) {
+    super(`Path \`${path}\`: ${msg}`);
+    this.path = path;
+    this.field = field;
+    this.value = value;
+    this.msg = msg;
+  }
+}
 
 /** Python's built-in ValueError: dlt raises it for invalid arguments (paginators, merge settings). */
 export class ValueError extends Error {

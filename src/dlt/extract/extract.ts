@@ -1,6 +1,6 @@
 // Extract: evaluates the resources of one source, runs their item steps in dlt's order
 // (user maps/filters → incremental → limit), and collects raw items per table.
-import { ResourceExtractionError } from "../errors.ts";
+import { DictValidationException, ResourceExtractionError } from "../errors.ts";
 import type { PipelineState } from "../pipeline/state.ts";
 import { setRunningResource } from "./current.ts";
 import { normalizeTableIdentifier } from "../naming/snake_case.ts";
@@ -192,7 +192,7 @@ export async function extractResources(resources: DltResource[], options: Extrac
       }
     } catch (e) {
       // A contract violation is the step's own error in dlt, not the resource's.
-      if (e instanceof ResourceExtractionError || e instanceof DataValidationError) throw e;
+      if (e instanceof ResourceExtractionError || e instanceof DataValidationError || e instanceof DictValidationException) throw e;
       throw new ResourceExtractionError(r.name, e, "generator", r.func_name);
     }
   };
@@ -272,8 +272,8 @@ function applySteps(r: DltResource, steps: ItemStep[], items: unknown[], meta: S
       } catch (e) {
         throw new ResourceExtractionError(r.name, e, step.kind);
       }
+      // `close` stops the generator only after this page: dlt filters the whole page first.
       if (res) for (const x of res) next.push(x);
-      if (meta.close) break;
     }
     current = next;
   }

@@ -436,6 +436,8 @@ export class Pipeline {
         }
         const tables = Object.fromEntries(normalizer.tables());
         const counts = normalizer.rowCounts();
+        // dlt writes an empty file for each root table an empty replace truncates: 0 rows.
+        for (const t of pkg.extracted.empty_replace_tables) counts[t] ??= 0;
         for (const w of normalizer.warnings()) console.warn(w);
         const before = new Set(Object.keys(current?.tables ?? {}));
         schema.bumpVersion();
