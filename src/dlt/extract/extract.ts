@@ -87,16 +87,23 @@ export async function extractResources(resources: DltResource[], options: Extrac
   const tableOf = new Map<DltResource, (item: unknown) => string>();
   // Tables a `tables` contract (discard_row / discard_value) keeps out: their items are dropped.
   const discarded = new Set<string>();
+  const hintedBy = new Map<string, DltResource>();
   const ensureTable = (r: DltResource, rawName: string, item: unknown): string => {
     const name = normalizeTableIdentifier(rawName);
     if (discarded.has(name)) return name;
     if (!written.get(r)?.has(name)) {
-      const partial = tableFromHints(rawName, r.name, r.hints, options.defaults);
-      if (!admitTable(schema, partial, item)) {
-        discarded.add(name);
-        return name;
+      // dlt computes a table's hints once per extract: the first resource writing to it sets
+      // them (its `resource`, columns, disposition); another resource only adds rows.
+      const first = hintedBy.get(name);
+      if (first === undefined || first === r) {
+        const partial = tableFromHints(rawName, r.name, r.hints, options.defaults);
+        if (!admitTable(schema, partial, item)) {
+          discarded.add(name);
+          return name;
+        }
+        mergeHintsIntoSchema(schema, partial);
+        hintedBy.set(name, r);
       }
-      mergeHintsIntoSchema(schema, partial);
       if (!written.has(r)) written.set(r, new Set());
       written.get(r)!.add(name);
       if (!tables.has(name)) tables.set(name, []);
@@ -153,8 +160,10 @@ export async function extractResources(resources: DltResource[], options: Extrac
     const handle = async (value: unknown): Promise<boolean> => {
       const isPage = Array.isArray(value);
       const meta: StepMeta = { close: false };
-      let out = isPage ? (value as unknown[]) : [value];
-      if (steps.length) out = applySteps(r, steps, out, meta);
+      // A bare `yield` (Python's None) is dropped before any step sees it, as dlt does.
+      const none = value === undefined || value === null;
+      let out = none ? [] : isPage ? (value as unknown[]) : [value];
+      if (steps.length && !none) out = applySteps(r, steps, out, meta);
       if (out.length > 0 || (isPage && steps.length === 0)) {
         if (r.selected) emit(r, out);
         produced += out.length;

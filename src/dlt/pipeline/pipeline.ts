@@ -572,10 +572,11 @@ export class Pipeline {
     this.pending = [];
   }
 
-  /** Forgets local state, schemas and pending packages; the destination is untouched. */
-  async drop(): Promise<void> {
+  /** Forgets local state, schemas and pending packages; the destination is untouched. Returns the pipeline, as dlt's does. */
+  async drop(): Promise<Pipeline> {
     await this.ready();
     await this.resetLocal();
+    return this;
   }
 
   async drop_pending_packages(): Promise<void> {
