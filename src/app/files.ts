@@ -1,6 +1,6 @@
 // Notebooks in and out of the browser: download as .ipynb, open a file (picker or drop), open a
 // same-origin URL (`?notebook=`). Reading never runs anything; a bad file changes nothing.
-import { fromIpynb, ipynbText, NotebookFileError } from "../notebook/ipynb.ts";
+import { ipynbText, NotebookFileError, readIpynb, type OpenedNotebook } from "../notebook/ipynb.ts";
 import type { Notebook } from "../notebook/model.ts";
 
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -21,11 +21,11 @@ export function downloadNotebook(nb: Notebook, options: { outputs?: boolean } = 
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-export async function readNotebookFile(file: File): Promise<Notebook> {
+export async function readNotebookFile(file: File): Promise<OpenedNotebook> {
   if (file.size > MAX_BYTES) throw new NotebookFileError(`${file.name} is ${(file.size / 1e6).toFixed(0)} MB: too large for a notebook file`);
   const title = file.name.replace(/\.ipynb$/i, "") || "Opened notebook";
   try {
-    return fromIpynb(await file.text(), title);
+    return readIpynb(await file.text(), title);
   } catch (e) {
     if (e instanceof NotebookFileError) throw new NotebookFileError(`${file.name}: ${e.message}`);
     throw e;
@@ -33,7 +33,7 @@ export async function readNotebookFile(file: File): Promise<Notebook> {
 }
 
 /** `?notebook=<url>`: only from this app's own origin, so a link can't pull in a stranger's file. */
-export async function fetchNotebook(param: string): Promise<Notebook> {
+export async function fetchNotebook(param: string): Promise<OpenedNotebook> {
   let url: URL;
   try {
     url = new URL(param, location.href);
@@ -47,7 +47,7 @@ export async function fetchNotebook(param: string): Promise<Notebook> {
   if (!res.ok) throw new NotebookFileError(`Could not open ${url.pathname}: the server answered ${res.status} ${res.statusText}`.trim());
   const title = decodeURIComponent(url.pathname.split("/").pop() ?? "").replace(/\.ipynb$/i, "") || "Opened notebook";
   try {
-    return fromIpynb(await res.text(), title);
+    return readIpynb(await res.text(), title);
   } catch (e) {
     if (e instanceof NotebookFileError) throw new NotebookFileError(`${url.pathname}: ${e.message}`);
     throw e;

@@ -61,6 +61,7 @@ const DLT_MODULES: Record<string, string> = {
   LoadClientJobFailed: "dlt.load.exceptions",
   CannotCoerceNullException: "dlt.common.schema.exceptions",
   CannotCoerceColumnException: "dlt.common.schema.exceptions",
+  DictValidationException: "dlt.common.exceptions",
 };
 
 function exceptionPath(e: Error): string {
@@ -149,6 +150,30 @@ export class InvalidPipelineName extends DltException {
       `The pipeline name \`${pipelineName}\` contains invalid characters. The pipeline name is used to create a pipeline working directory and must be a valid directory name. Details: ${details}`,
     );
     this.pipeline_name = pipelineName;
+  }
+}
+
+/** A table schema that breaks dlt's typed spec, e.g. a `dedup_sort` that is not "asc"/"desc". */
+export class DictValidationException extends DltException {
+  readonly path: string;
+  readonly field: string | null;
+  readonly value: unknown;
+  readonly msg: string;
+
+  constructor(msg: string, path: string, field: string | null = null, value: unknown = null) {
+    super(`Path \`${path}\`: ${msg}`);
+    this.path = path;
+    this.field = field;
+    this.value = value;
+    this.msg = msg;
+  }
+}
+
+/** Python's built-in ValueError: dlt raises it for invalid arguments (paginators, merge settings). */
+export class ValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
   }
 }
 export class PipelineConfigError extends DltException {}

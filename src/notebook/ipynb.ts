@@ -120,26 +120,90 @@ export function ipynbText(nb: Notebook, options: { outputs?: boolean } = {}): st
   return JSON.stringify(toIpynb(nb, options), null, 1) + "\n";
 }
 
+/** An output whose shape pipebook cannot trust: it is dropped, and the reader is told. */
+class BadOutput extends Error {}
+
 function text(data: Json, mime: string): string | undefined {
   const v = data[mime];
-  return v === undefined ? undefined : joined(v, mime);
+  if (v === undefined) return undefined;
+  try {
+    return joined(v, mime);
+  } catch {
+    throw new BadOutput(`\`${mime}\` is not text`);
+  }
 }
 
+const isString = (x: unknown): x is string => typeof x === "string";
+const isCount = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x) && x >= 0;
+const listOf = (x: unknown, ok: (v: unknown) => boolean): boolean => Array.isArray(x) && x.every((v) => ok(v));
+const isRow = (v: unknown): boolean => listOf(v, (c) => c === null || typeof c === "string");
+const withKeys = (v: unknown, keys: Record<string, (x: unknown) => boolean>): boolean =>
+  isObject(v) && Object.entries(keys).every(([k, ok]) => ok(v[k]));
+
+/** pipebook's own mime payloads are checked to the last field: the app, autosave and Download use them as typed. */
+function loadSummary(v: unknown): LoadSummary {
+  const ok = withKeys(v, {
+    pipeline: isString,
+    dataset: isString,
+    tables: (x) => listOf(x, (t) => withKeys(t, { name: isString, rows: isCount })),
+    newColumns: (x) => listOf(x, (t) => withKeys(t, { table: isString, column: isString, type: isString })),
+    failedJobs: (x) => listOf(x, (t) => withKeys(t, { table: isString, message: isString })),
+    loadIds: (x) => listOf(x, isString),
+  });
+  if (!ok) throw new BadOutput(`its load summary (\`${LOAD_MIME}\`) is malformed`);
+  return v as unknown as LoadSummary;
+}
+
+function resultMeta(v: unknown): ResultMeta {
+  const ok =
+    withKeys(v, {
+      id: isString,
+      columns: (x) => listOf(x, (c) => withKeys(c, { name: isString, type: isString, numeric: (b) => typeof b === "boolean" })),
+      rowCount: isCount,
+      head: (x) => listOf(x, isRow),
+      elapsedMs: isCount,
+      paged: (b) => typeof b === "boolean",
+    }) && (v as unknown as ResultMeta).head.every((r) => r.length === (v as unknown as ResultMeta).columns.length);
+  if (!ok) throw new BadOutput(`its query result (\`${RESULT_MIME}\`) is malformed`);
+  return v as unknown as ResultMeta;
+}
+
+function valueTable(v: unknown): { columns: string[]; rows: DisplayRow[]; total: number } {
+  const ok =
+    withKeys(v, { columns: (x) => listOf(x, isString), rows: (x) => listOf(x, isRow), total: isCount }) &&
+    (v as { columns: string[]; rows: DisplayRow[] }).rows.every((r) => r.length === (v as { columns: string[] }).columns.length);
+  if (!ok) throw new BadOutput(`its value table (\`${VALUE_MIME}\`) is malformed`);
+  return v as { columns: string[]; rows: DisplayRow[]; total: number };
+}
+
+/** One Jupyter output as pipebook shows it; undefined for kinds it does not show; BadOutput for broken ones. */
 function outputFromJupyter(o: unknown): CellOutput | undefined {
-  if (!isObject(o)) return undefined;
+  if (!isObject(o)) throw new BadOutput("it is not an object");
+  if (o.data !== undefined && !isObject(o.data)) throw new BadOutput("its `data` is not an object");
   const data = isObject(o.data) ? o.data : {};
   switch (o.output_type) {
-    case "stream":
-      return { type: "stream", name: o.name === "stderr" ? "stderr" : "stdout", text: joined(o.text ?? "", "stream output").replace(/\n$/, "") };
+    case "stream": {
+      let streamed: string;
+      try {
+        streamed = joined(o.text ?? "", "stream output");
+      } catch {
+        throw new BadOutput("its stream `text` is not text");
+      }
+      return { type: "stream", name: o.name === "stderr" ? "stderr" : "stdout", text: streamed.replace(/\n$/, "") };
+    }
     case "error":
       return { type: "error", name: String(o.ename ?? "Error"), message: String(o.evalue ?? "") };
     case "execute_result":
     case "display_data": {
-      if (isObject(data[CHECK_MIME])) return { type: "check", text: String(data[CHECK_MIME].text) };
-      if (isObject(data[LOAD_MIME])) return { type: "load", text: text(data, "text/plain") ?? "", summary: data[LOAD_MIME] as unknown as LoadSummary };
-      if (isObject(data[RESULT_MIME])) return { type: "result", result: data[RESULT_MIME] as unknown as ResultMeta, stale: true };
+      if (data[CHECK_MIME] !== undefined) {
+        const check = data[CHECK_MIME];
+        if (!isObject(check) || !isString(check.text)) throw new BadOutput(`its check (\`${CHECK_MIME}\`) is malformed`);
+        return { type: "check", text: check.text };
+      }
+      if (data[LOAD_MIME] !== undefined) return { type: "load", text: text(data, "text/plain") ?? "", summary: loadSummary(data[LOAD_MIME]) };
+      if (data[RESULT_MIME] !== undefined) return { type: "result", result: resultMeta(data[RESULT_MIME]), stale: true };
       const plain = text(data, "text/plain");
-      if (isObject(data[VALUE_MIME])) return { type: "value", text: plain ?? "", table: data[VALUE_MIME] as never };
+      if (data[VALUE_MIME] !== undefined) return { type: "value", text: plain ?? "", table: valueTable(data[VALUE_MIME]) };
       if (plain === undefined) return undefined;
       return o.output_type === "execute_result" ? { type: "value", text: plain } : { type: "info", text: plain };
     }
@@ -147,11 +211,48 @@ function outputFromJupyter(o: unknown): CellOutput | undefined {
   return undefined;
 }
 
+/** At most this many dropped outputs are listed one by one; the rest are counted. */
+const MAX_LISTED_WARNINGS = 10;
+
+/** A notebook read from a file or link, and what could not be read of it (outputs dropped). */
+export interface OpenedNotebook {
+  notebook: Notebook;
+  warnings: string[];
+}
+
+function readOutputs(raw: Json, where: string, warnings: string[]): CellOutput[] {
+  if (raw.outputs === undefined || raw.outputs === null) return [];
+  if (!Array.isArray(raw.outputs)) {
+    warnings.push(`${where}: its \`outputs\` is not a list and was dropped`);
+    return [];
+  }
+  const out: CellOutput[] = [];
+  raw.outputs.forEach((o, j) => {
+    try {
+      const output = outputFromJupyter(o);
+      if (output) out.push(output);
+    } catch (e) {
+      if (!(e instanceof BadOutput)) throw e;
+      warnings.push(`${where}, output ${j + 1}: dropped because ${e.message}`);
+    }
+  });
+  return out;
+}
+
 /**
  * A notebook from the text of a .ipynb file. Anything that is not an nbformat 4 notebook is
  * refused with a message that says what is wrong; code never runs here.
  */
 export function fromIpynb(textOrJson: string | unknown, fallbackTitle = "Opened notebook"): Notebook {
+  return readIpynb(textOrJson, fallbackTitle).notebook;
+}
+
+/**
+ * As fromIpynb, with the list of what was dropped: outputs whose shape is broken are left out
+ * (the cells stay), so that a notebook opens and later saves and downloads cleanly.
+ */
+export function readIpynb(textOrJson: string | unknown, fallbackTitle = "Opened notebook"): OpenedNotebook {
+  const warnings: string[] = [];
   let doc: unknown = textOrJson;
   if (typeof textOrJson === "string") {
     try {
@@ -181,7 +282,7 @@ export function fromIpynb(textOrJson: string | unknown, fallbackTitle = "Opened 
       case "raw":
         return { id, kind: "markdown", source, outputs: [] };
       case "code": {
-        const outputs = (Array.isArray(raw.outputs) ? raw.outputs : []).map(outputFromJupyter).filter((o): o is CellOutput => !!o);
+        const outputs = readOutputs(raw, where[0].toUpperCase() + where.slice(1), warnings);
         const runCount = typeof raw.execution_count === "number" ? raw.execution_count : undefined;
         if (cm.kind === "sql") return { id, kind: "sql", source, outputs, runCount };
         const language = cm.language === "js" || kernelLanguage === "javascript" ? "js" : "ts";
@@ -199,5 +300,9 @@ export function fromIpynb(textOrJson: string | unknown, fallbackTitle = "Opened 
   }
   const now = Date.now();
   const title = typeof pb.title === "string" && pb.title.trim() ? pb.title : fallbackTitle;
-  return { id: newId(), title, cells, createdAt: now, updatedAt: now };
+  if (warnings.length > MAX_LISTED_WARNINGS) {
+    const more = warnings.length - MAX_LISTED_WARNINGS;
+    warnings.splice(MAX_LISTED_WARNINGS, more, `… and ${more} more output${more === 1 ? "" : "s"} dropped`);
+  }
+  return { notebook: { id: newId(), title, cells, createdAt: now, updatedAt: now }, warnings };
 }

@@ -132,3 +132,37 @@ test("a share link carries the notebook and opens as a copy", async ({ page, bro
   await expect(editor(cell(page2, 1))).toContainText("select 7 as seven");
   await other.close();
 });
+
+test("a file with malformed outputs opens with them left out, says so, and still reloads and downloads", async ({ page }) => {
+  await freshNotebook(page);
+  const doc = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { pipebook: { title: "Broken outputs" } },
+    cells: [
+      {
+        cell_type: "code",
+        id: "c1",
+        metadata: { pipebook: { kind: "sql" } },
+        source: "select 1 as one",
+        outputs: [
+          { output_type: "stream", name: "stdout", text: ["kept\n"] },
+          { output_type: "execute_result", metadata: {}, data: { "text/plain": ["x"], "application/vnd.pipebook.result+json": { id: "r", head: "nope" } } },
+        ],
+      },
+    ],
+  };
+  await page.getByTestId("file-input").setInputFiles({ name: "broken-outputs.ipynb", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(doc)) });
+  const message = page.getByTestId("file-message");
+  await expect(message).toContainText('Opened "Broken outputs"');
+  await expect(message).toContainText("Cell 1, output 2: dropped because its query result (`application/vnd.pipebook.result+json`) is malformed");
+  await expect(cell(page, 0)).toContainText("kept");
+  // Autosaved: the notebook comes back after a reload; Download writes it without the bad output.
+  await page.reload();
+  await ready(page);
+  await expect(page.getByLabel("Notebook title")).toHaveValue("Broken outputs");
+  await expect(cell(page, 0)).toContainText("kept");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download .ipynb" }).click()]);
+  const saved = JSON.parse(readFileSync(await download.path()).toString("utf8"));
+  expect(saved.cells[0].outputs.map((o: any) => o.output_type)).toEqual(["stream"]);
+});

@@ -1,8 +1,11 @@
 // .ipynb files and share links: nbformat 4 structure, round trips, and refusals of bad files.
+import "fake-indexeddb/auto";
+import { Deflate, deflateSync, strToU8 } from "fflate";
 import { describe, expect, it } from "vitest";
-import { fromIpynb, ipynbText, NotebookFileError, toIpynb } from "../../src/notebook/ipynb.ts";
+import { fromIpynb, ipynbText, NotebookFileError, readIpynb, toIpynb } from "../../src/notebook/ipynb.ts";
 import { newCell, newNotebook, type Notebook } from "../../src/notebook/model.ts";
-import { notebookFromShare, shareUrl } from "../../src/notebook/share.ts";
+import { MAX_SHARE_NOTEBOOK_BYTES, notebookFromShare, shareUrl } from "../../src/notebook/share.ts";
+import { loadNotebook, saveNotebook } from "../../src/notebook/store.ts";
 import { tutorialNotebook } from "../../src/notebook/tutorial.ts";
 
 function sample(): Notebook {
@@ -140,7 +143,8 @@ describe("share links", () => {
     const nb = sample();
     const url = shareUrl(nb, "http://127.0.0.1:5173/?x=1#/nb/abc");
     expect(url.startsWith("http://127.0.0.1:5173/?x=1#share=")).toBe(true);
-    const back = notebookFromShare(new URL(url).hash);
+    const { notebook: back, warnings } = notebookFromShare(new URL(url).hash);
+    expect(warnings).toEqual([]);
     expect(back.cells.map((c) => [c.kind, c.source])).toEqual(nb.cells.map((c) => [c.kind, c.source]));
     expect(back.cells.every((c) => c.outputs.length === 0)).toBe(true);
   });
@@ -153,5 +157,152 @@ describe("share links", () => {
     const url = shareUrl(tutorialNotebook(), "http://127.0.0.1:5173/");
     expect(url.length).toBeLessThan(32_000);
     assertNbformat4(toIpynb(tutorialNotebook()));
+  });
+});
+
+/** A `#share=` fragment holding exactly `bytes`, deflated (as shareUrl does for real notebooks). */
+function shareFragment(bytes: Uint8Array): string {
+  return "#share=" + b64url(deflateSync(bytes, { level: 9 }));
+}
+
+function b64url(bytes: Uint8Array): string {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** A notebook file whose code cell carries one good output and every kind of broken one. */
+function withBrokenOutputs() {
+  const good = { output_type: "stream", name: "stdout", text: ["fine\n"] };
+  const result = (r: unknown) => ({ output_type: "execute_result", execution_count: 1, metadata: {}, data: { "text/plain": ["x"], "application/vnd.pipebook.result+json": r } });
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { pipebook: { title: "Broken outputs" } },
+    cells: [
+      { cell_type: "markdown", id: "m1", metadata: {}, source: "# Still here" },
+      {
+        cell_type: "code",
+        id: "c1",
+        metadata: {},
+        source: "console.log('fine')",
+        execution_count: 1,
+        outputs: [
+          good,
+          result({ id: "r", rowCount: 1, head: [["1"]], elapsedMs: 1, paged: true }),
+          result({ id: "r", columns: [{ name: "a", type: "INTEGER", numeric: true }], rowCount: 1, head: [["1", "2"]], elapsedMs: 1, paged: true }),
+          { output_type: "display_data", metadata: {}, data: { "text/plain": ["loaded"], "application/vnd.pipebook.load+json": { pipeline: "p", dataset: "d" } } },
+          { output_type: "execute_result", metadata: {}, data: { "text/plain": ["v"], "application/vnd.pipebook.value+json": { columns: ["a"], rows: ["1"], total: 1 } } },
+          { output_type: "display_data", metadata: {}, data: { "application/vnd.pipebook.check+json": { ok: true } } },
+          { output_type: "stream", name: "stdout", text: 42 },
+          "not an output",
+          { output_type: "display_data", metadata: {}, data: "text" },
+        ],
+      },
+      { cell_type: "code", id: "c2", metadata: { pipebook: { kind: "sql" } }, source: "select 1", outputs: { bad: true } },
+    ],
+  };
+}
+
+const BROKEN_WARNINGS = [
+  "Cell 2, output 2: dropped because its query result (`application/vnd.pipebook.result+json`) is malformed",
+  "Cell 2, output 3: dropped because its query result (`application/vnd.pipebook.result+json`) is malformed",
+  "Cell 2, output 4: dropped because its load summary (`application/vnd.pipebook.load+json`) is malformed",
+  "Cell 2, output 5: dropped because its value table (`application/vnd.pipebook.value+json`) is malformed",
+  "Cell 2, output 6: dropped because its check (`application/vnd.pipebook.check+json`) is malformed",
+  "Cell 2, output 7: dropped because its stream `text` is not text",
+  "Cell 2, output 8: dropped because it is not an object",
+  "Cell 2, output 9: dropped because its `data` is not an object",
+  "Cell 3: its `outputs` is not a list and was dropped",
+];
+
+describe("notebook files with malformed outputs (issue 10, point 8)", () => {
+  it("open with the bad outputs dropped and a warning for each", () => {
+    const { notebook, warnings } = readIpynb(JSON.stringify(withBrokenOutputs()), "broken.ipynb");
+    expect(warnings).toEqual(BROKEN_WARNINGS);
+    expect(notebook.title).toBe("Broken outputs");
+    expect(notebook.cells.map((c) => [c.kind, c.source])).toEqual([
+      ["markdown", "# Still here"],
+      ["code", "console.log('fine')"],
+      ["sql", "select 1"],
+    ]);
+    expect(notebook.cells[1].outputs).toEqual([{ type: "stream", name: "stdout", text: "fine" }]);
+    expect(notebook.cells[2].outputs).toEqual([]);
+  });
+
+  it("what opened saves (autosave) and downloads, and reads back the same", async () => {
+    const mem = new Map<string, string>();
+    (globalThis as { localStorage?: unknown }).localStorage ??= {
+      getItem: (k: string) => mem.get(k) ?? null,
+      setItem: (k: string, v: string) => void mem.set(k, v),
+      removeItem: (k: string) => void mem.delete(k),
+    };
+    const { notebook } = readIpynb(JSON.stringify(withBrokenOutputs()));
+    await saveNotebook(notebook);
+    const stored = await loadNotebook(notebook.id);
+    expect(stored?.cells.map((c) => c.outputs)).toEqual(notebook.cells.map((c) => c.outputs));
+    const again = readIpynb(ipynbText(stored!));
+    expect(again.warnings).toEqual([]);
+    expect(again.notebook.cells.map((c) => [c.kind, c.source, c.outputs])).toEqual(notebook.cells.map((c) => [c.kind, c.source, c.outputs]));
+  });
+
+  it("lists at most ten dropped outputs, then counts the rest", () => {
+    const doc = { nbformat: 4, cells: [{ cell_type: "code", source: "", outputs: Array.from({ length: 25 }, () => 7) }] };
+    const { warnings } = readIpynb(JSON.stringify(doc));
+    expect(warnings).toHaveLength(11);
+    expect(warnings[9]).toBe("Cell 1, output 10: dropped because it is not an object");
+    expect(warnings[10]).toBe("… and 15 more outputs dropped");
+  });
+
+  it("a share link with malformed outputs opens the same way", () => {
+    const { notebook, warnings } = notebookFromShare(shareFragment(strToU8(JSON.stringify(withBrokenOutputs()))));
+    expect(warnings).toEqual(BROKEN_WARNINGS);
+    expect(notebook.cells).toHaveLength(3);
+  });
+
+  it("a share link is refused before it inflates past the cap", () => {
+    // 300 MB of zeros in a ~400 KB link: one sync-flushed deflate block of 1 MB of zeros
+    // (self-contained and byte-aligned) repeated 300 times, then an empty final block.
+    const parts: Uint8Array[] = [];
+    const deflate = new Deflate({ level: 9 }, (chunk) => parts.push(chunk));
+    deflate.push(new Uint8Array(1024 * 1024));
+    deflate.flush(true);
+    const block = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (block.set(p, at), at + p.length), 0);
+    const bytes = new Uint8Array(block.length * 300 + 5);
+    for (let i = 0; i < 300; i++) bytes.set(block, i * block.length);
+    bytes.set([1, 0, 0, 0xff, 0xff], block.length * 300);
+    const link = "#share=" + b64url(bytes);
+    expect(link.length).toBeGreaterThan(300_000);
+    expect(link.length).toBeLessThan(500_000);
+
+    const before = process.memoryUsage().arrayBuffers;
+    const started = performance.now();
+    let err: unknown;
+    try {
+      notebookFromShare(link);
+    } catch (e) {
+      err = e;
+    }
+    const elapsed = performance.now() - started;
+    expect(err).toBeInstanceOf(NotebookFileError);
+    expect((err as Error).message).toBe(
+      "This share link holds more than 8 MB of notebook, the most a link may carry: ask for the .ipynb file instead",
+    );
+    expect(MAX_SHARE_NOTEBOOK_BYTES).toBe(8 * 1024 * 1024);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+    expect(elapsed).toBeLessThan(10_000);
+  });
+
+  it("a notebook just under the cap still opens from a link", () => {
+    const big = newNotebook("Big", [newCell("markdown", "x".repeat(MAX_SHARE_NOTEBOOK_BYTES - 4096))]);
+    const { notebook, warnings } = notebookFromShare(shareFragment(strToU8(JSON.stringify(toIpynb(big, { outputs: false })))));
+    expect(warnings).toEqual([]);
+    expect(notebook.cells[0].source.length).toBe(MAX_SHARE_NOTEBOOK_BYTES - 4096);
+  });
+
+  it("a link cut short is still called damaged", () => {
+    const full = shareUrl(newNotebook("T", [newCell("code", "const a = 1;".repeat(200))]), "http://127.0.0.1/");
+    expect(() => notebookFromShare(new URL(full).hash.slice(0, 60))).toThrow(/damaged/);
   });
 });

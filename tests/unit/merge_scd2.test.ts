@@ -186,11 +186,10 @@ describe("scd2 options", () => {
     ]);
   });
 
-  it("an unparseable active_record_timestamp fails at extract", async () => {
-    const p = newPipeline();
-    const err = await p.run(scd2("bad", [{ k: 1 }], { active_record_timestamp: "not a date" })).catch((e) => e);
-    expect(err).toBeInstanceOf(dlt.PipelineStepFailed);
-    expect(err.step).toBe("extract");
-    expect(err.message).toContain("could not parse `active_record_timestamp` value `not a date`");
+  it("an unparseable active_record_timestamp is a ValueError when the resource is defined", () => {
+    expect(() => scd2("bad", [{ k: 1 }], { active_record_timestamp: "not a date" })).toThrow(dlt.ValueError);
+    expect(() => scd2("bad", [{ k: 1 }], { active_record_timestamp: "not a date" })).toThrow(
+      "could not parse `active_record_timestamp` value `not a date`",
+    );
   });
 });

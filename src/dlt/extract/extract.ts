@@ -1,6 +1,6 @@
 // Extract: evaluates the resources of one source, runs their item steps in dlt's order
 // (user maps/filters → incremental → limit), and collects raw items per table.
-import { ResourceExtractionError } from "../errors.ts";
+import { DictValidationException, ResourceExtractionError } from "../errors.ts";
 import type { PipelineState } from "../pipeline/state.ts";
 import { setRunningResource } from "./current.ts";
 import { normalizeTableIdentifier } from "../naming/snake_case.ts";
@@ -88,16 +88,23 @@ export async function extractResources(resources: DltResource[], options: Extrac
   const tableOf = new Map<DltResource, (item: unknown) => string>();
   // Tables a `tables` contract (discard_row / discard_value) keeps out: their items are dropped.
   const discarded = new Set<string>();
+  const hintedBy = new Map<string, DltResource>();
   const ensureTable = (r: DltResource, rawName: string, item: unknown): string => {
     const name = normalizeTableIdentifier(rawName);
     if (discarded.has(name)) return name;
     if (!written.get(r)?.has(name)) {
-      const partial = tableFromHints(rawName, r.name, r.hints, options.defaults);
-      if (!admitTable(schema, partial, item)) {
-        discarded.add(name);
-        return name;
+      // dlt computes a table's hints once per extract: the first resource writing to it sets
+      // them (its `resource`, columns, disposition); another resource only adds rows.
+      const first = hintedBy.get(name);
+      if (first === undefined || first === r) {
+        const partial = tableFromHints(rawName, r.name, r.hints, options.defaults);
+        if (!admitTable(schema, partial, item)) {
+          discarded.add(name);
+          return name;
+        }
+        mergeHintsIntoSchema(schema, partial);
+        hintedBy.set(name, r);
       }
-      mergeHintsIntoSchema(schema, partial);
       if (!written.has(r)) written.set(r, new Set());
       written.get(r)!.add(name);
       if (!tables.has(name)) tables.set(name, []);
@@ -154,8 +161,10 @@ export async function extractResources(resources: DltResource[], options: Extrac
     const handle = async (value: unknown): Promise<boolean> => {
       const isPage = Array.isArray(value);
       const meta: StepMeta = { close: false };
-      let out = isPage ? (value as unknown[]) : [value];
-      if (steps.length) out = applySteps(r, steps, out, meta);
+      // A bare `yield` (Python's None) is dropped before any step sees it, as dlt does.
+      const none = value === undefined || value === null;
+      let out = none ? [] : isPage ? (value as unknown[]) : [value];
+      if (steps.length && !none) out = applySteps(r, steps, out, meta);
       if (out.length > 0 || (isPage && steps.length === 0)) {
         if (r.selected) emit(r, out);
         produced += out.length;
@@ -193,7 +202,7 @@ export async function extractResources(resources: DltResource[], options: Extrac
       }
     } catch (e) {
       // A contract violation is the step's own error in dlt, not the resource's.
-      if (e instanceof ResourceExtractionError || e instanceof DataValidationError) throw e;
+      if (e instanceof ResourceExtractionError || e instanceof DataValidationError || e instanceof DictValidationException) throw e;
       throw new ResourceExtractionError(r.name, e, "generator", r.func_name);
     }
   };
@@ -273,8 +282,8 @@ function applySteps(r: DltResource, steps: ItemStep[], items: unknown[], meta: S
       } catch (e) {
         throw new ResourceExtractionError(r.name, e, step.kind);
       }
+      // `close` stops the generator only after this page: dlt filters the whole page first.
       if (res) for (const x of res) next.push(x);
-      if (meta.close) break;
     }
     current = next;
   }

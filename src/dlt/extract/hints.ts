@@ -13,7 +13,7 @@ import type {
   TTableSchema,
   TWriteDispositionConfig,
 } from "../schema/types.ts";
-import { InvalidResourceArgument } from "../errors.ts";
+import { DictValidationException, InvalidResourceArgument, ValueError } from "../errors.ts";
 import { toUtcMicros } from "../load/timestamps.ts";
 import { C_DLT_ID, type Schema } from "../schema/schema.ts";
 
@@ -28,7 +28,8 @@ export interface SourceDefaults {
 }
 
 function asList(keys: string | string[] | undefined): string[] {
-  if (keys === undefined || keys === null) return [];
+  // An empty string clears the key, as dlt's `if not keys` does.
+  if (keys === undefined || keys === null || keys === "") return [];
   return Array.isArray(keys) ? keys : [keys];
 }
 
@@ -77,6 +78,51 @@ function describe(v: unknown): string {
   return typeof v === "string" ? JSON.stringify(v) : typeof v === "bigint" ? `${v}n` : String(v);
 }
 
+/** Python's repr of a list of strings, as dlt's messages print allowed values. */
+function pyList(values: readonly string[]): string {
+  return `[${values.map((v) => `'${v}'`).join(", ")}]`;
+}
+
+/**
+ * dlt's check when hints are set (the resource is defined or hints applied): an unknown merge
+ * strategy or an scd2 timestamp that does not parse is a ValueError right away, not at extract.
+ */
+export function validateWriteDispositionHint(wd: TWriteDispositionConfig | undefined): void {
+  if (!wd || typeof wd !== "object" || wd.disposition !== "merge") return;
+  if (wd.strategy !== undefined && !MERGE_STRATEGIES.includes(wd.strategy as TMergeStrategy)) {
+    throw new ValueError(
+      `Received invalid value \`write_disposition['strategy']=${String(wd.strategy)}\`. Valid values are: ${pyList([...MERGE_STRATEGIES].sort())}`,
+    );
+  }
+  if (wd.strategy !== "scd2") return;
+  for (const key of ["active_record_timestamp", "boundary_timestamp"] as const) {
+    const ts = wd[key];
+    if (ts === undefined || ts === null) continue;
+    try {
+      toUtcMicros(ts, key);
+    } catch (e) {
+      throw new ValueError((e as Error).message);
+    }
+  }
+}
+
+/**
+ * dlt validates each new table against its typed spec at extract; of that, the one value a
+ * user gives that the loader would otherwise misread: `dedup_sort` must be "asc" or "desc".
+ */
+function validateColumnHints(resourceName: string, columns: TColumn[]): void {
+  for (const c of columns) {
+    const sort = (c as { dedup_sort?: unknown }).dedup_sort;
+    if (sort === undefined || sort === null || sort === "asc" || sort === "desc") continue;
+    throw new DictValidationException(
+      `field \`dedup_sort=${String(sort)}\` is not one of: ('asc', 'desc')`,
+      `new_table/${resourceName}/columns[${c.name}]`,
+      "dedup_sort",
+      sort,
+    );
+  }
+}
+
 /** Validates and splits a write disposition given as a string or dict. */
 export function parseWriteDisposition(wd: TWriteDispositionConfig | undefined): {
   disposition: "append" | "replace" | "merge" | "skip";
@@ -109,6 +155,8 @@ export function parseWriteDisposition(wd: TWriteDispositionConfig | undefined): 
       hints["x-validity-column-names"] = [normalizePath(from), normalizePath(to)];
       for (const key of ["active_record_timestamp", "boundary_timestamp"] as const) {
         const ts = wd[key];
+        // An explicit null puts the boundary back to the package time (dlt stores the None).
+        if (ts === null && key === "boundary_timestamp") hints["x-boundary-timestamp"] = null;
         if (ts === undefined || ts === null) continue;
         // dlt rejects an unparseable timestamp when the hint is set, not at load time.
         try {
@@ -160,7 +208,9 @@ export function tableFromHints(
     const version = wdHints["x-row-version-column-name"] ?? C_DLT_ID;
     columns[version] = { name: version, nullable: false, "x-row-version": true, unique: false, row_key: false };
   }
-  for (const c of columnsList(hints.columns)) {
+  const hinted = columnsList(hints.columns);
+  validateColumnHints(resourceName, hinted);
+  for (const c of hinted) {
     const n = normalizePath(c.name);
     const col: TColumn = { ...(columns[n] ?? {}), ...stripUndefined(c), name: n };
     if (col.primary_key || col.merge_key) col.nullable = false;

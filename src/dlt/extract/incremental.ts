@@ -3,7 +3,7 @@
 // lesson's default-parameter form is bound to state before the resource body reads `last_value`.
 import { resourceState, type PipelineState } from "../pipeline/state.ts";
 import { announceBinding, type DltResource, type ExtractContext, type ResourceBinding } from "./resource.ts";
-import { applyLag, maxValue, minValue, resolveLastValueFunc, sameCursor, type LastValueFunc } from "./incremental/compare.ts";
+import { applyLag, funcName, maxValue, minValue, resolveLastValueFunc, sameCursor, type LastValueFunc } from "./incremental/compare.ts";
 import { compileCursorPath, type CursorPath } from "./incremental/cursor.ts";
 import { IncrementalConfigError, IncrementalUnboundError } from "./incremental/errors.ts";
 import {
@@ -47,11 +47,13 @@ export class Incremental implements ResourceBinding {
   lag: number | undefined;
   resource_name: string | undefined;
   private readonly cursor: CursorPath;
+  private readonly options: IncrementalOptions;
   private current?: IncrementalTransform;
 
   constructor(cursor_path: string, options: IncrementalOptions | unknown = {}) {
     // `incremental("ts", 5)` is the Python positional form: the second argument is initial_value.
     const o: IncrementalOptions = isOptions(options) ? options : { initial_value: options };
+    this.options = o;
     this.cursor_path = cursor_path;
     this.cursor = compileCursorPath(cursor_path);
     this.initial_value = o.initial_value ?? null;
@@ -97,9 +99,17 @@ export class Incremental implements ResourceBinding {
       throw new IncrementalConfigError(
         adj
           ? `Incremental \`initial_value=${String(this.initial_value)}\` is ${adj} than \`end_value=${String(this.end_value)}\`. 'end_value' must be ${adj} than \`initial_value\`.`
-          : `Incremental \`initial_value=${String(this.initial_value)}\` is greater than \`end_value=${String(this.end_value)}\` as determined by the custom \`last_value_func\`. The result of \`last_value_func([end_value, initial_value])\` must equal \`end_value\``,
+          : `Incremental \`initial_value=${String(this.initial_value)}\` is greater than \`end_value=${String(this.end_value)}\` as determined by the custom \`last_value_func\`. The result of \`${funcName(f)}([end_value, initial_value])\` must equal \`end_value\``,
       );
     }
+  }
+
+  /**
+   * A copy starting at `value`: a plain value passed for a resource's incremental parameter
+   * (`some_data(4242)`) replaces the default's initial value, as dlt does.
+   */
+  withInitialValue(value: unknown): Incremental {
+    return new Incremental(this.cursor_path, { ...this.options, initial_value: value });
   }
 
   /** Value of last_value when this run started (lag applied); initial_value before binding. */
@@ -145,10 +155,14 @@ export class Incremental implements ResourceBinding {
     const stateless = this.end_value !== null;
     const state = stateless ? this.freshState() : this.storedState(context);
     const lvf = this.last_value_func;
-    const lagging = !!this.lag && !stateless && (lvf === maxValue || lvf === minValue) && state.last_value !== null;
+    const builtin = lvf === maxValue || lvf === minValue;
+    if (this.lag && !builtin && state.last_value !== null) {
+      console.warn(`Lag on ${resource.name} is only supported for max or min last_value_func. Provided: <function ${funcName(lvf)}>`);
+    }
+    const lagging = !!this.lag && !stateless && builtin && state.last_value !== null;
     const startValue = lagging ? applyLag(this.lag!, state.last_value, lvf, this.initial_value) : state.last_value;
     const hinted = resource.hints.primary_key;
-    const primaryKey = this.primary_key !== undefined ? this.primary_key : hinted === undefined || hinted === null ? undefined : hinted;
+    const primaryKey = this.primary_key !== undefined ? this.primary_key : hinted === undefined || hinted === null || hinted === "" ? undefined : hinted;
     const transform = new IncrementalTransform({
       resourceName: resource.name,
       cursor: this.cursor,

@@ -2,6 +2,7 @@
 // A resource made from a function is callable like the decorated Python function:
 // `users(5)` returns a copy bound to those arguments.
 import { InvalidResourceArgument, ResourceNameMissing } from "../errors.ts";
+import { validateWriteDispositionHint } from "./hints.ts";
 import type { TTableHints } from "../schema/types.ts";
 
 export type ItemStepKind = "map" | "filter" | "yield_map" | "incremental";
@@ -34,6 +35,8 @@ export interface LimitSpec {
 export interface ResourceBinding {
   /** Called before the resource is evaluated; may return a step to add (e.g. an incremental filter). */
   bind(resource: DltResource, context: ExtractContext): ItemStep | undefined;
+  /** A copy whose initial value is a plain argument given in place of this default. */
+  withInitialValue?(value: unknown): ResourceBinding;
 }
 
 export interface ExtractContext {
@@ -93,8 +96,11 @@ export class DltResource {
     const src = this.source;
     if (Array.isArray(src) && itemwise) return src;
     if (typeof src !== "function") return asIterable(src);
-    const args = this.isTransformer ? [item, ...(this.boundArgs ?? [])] : this.boundArgs ?? [];
-    if (onBinding) for (const a of args) if (isBinding(a)) onBinding(a);
+    const args = this.isTransformer ? [item, ...(this.boundArgs ?? [])] : [...(this.boundArgs ?? [])];
+    if (onBinding) {
+      replaceIncrementalDefaults(src as (...a: unknown[]) => unknown, args, this.isTransformer ? 1 : 0);
+      for (const a of args) if (isBinding(a)) onBinding(a);
+    }
     bindingListener = onBinding ?? null;
     try {
       return asIterable((src as (...a: unknown[]) => unknown)(...args));
@@ -146,6 +152,7 @@ export class DltResource {
   apply_hints(hints: ResourceOptions): this {
     const { incremental, selected, name, data_from, standalone, ...tableHints } = hints;
     void name; void data_from; void standalone;
+    validateWriteDispositionHint(tableHints.write_disposition);
     for (const [k, v] of Object.entries(tableHints)) if (v !== undefined) (this.hints as Record<string, unknown>)[k] = v;
     if (incremental !== undefined) this.incrementalHint = incremental;
     if (selected !== undefined) this.selected = selected;
@@ -254,6 +261,39 @@ function isBinding(x: unknown): x is ResourceBinding {
 }
 
 let bindingListener: ((b: ResourceBinding) => void) | null = null;
+
+const GENERATOR_FUNCTIONS = new Set(["GeneratorFunction", "AsyncGeneratorFunction"]);
+// Extra arguments in a probe are `null`, so that defaults of parameters after the given ones
+// are not evaluated; more parameters than this would be unusual for a resource.
+const PROBE_ARITY = 32;
+
+/**
+ * dlt passes a plain value given for an incremental parameter (`some_data(4242)`) to the
+ * function as a copy of the default incremental with that initial value. JavaScript never
+ * evaluates a default that was given, so each given argument's default is found by calling the
+ * generator function with only that argument left out: that evaluates the parameter defaults
+ * without running the body. Plain functions would run their body, so they are not probed.
+ */
+function replaceIncrementalDefaults(fn: (...a: unknown[]) => unknown, args: unknown[], first: number): void {
+  if (!GENERATOR_FUNCTIONS.has(fn.constructor?.name)) return;
+  for (let i = first; i < args.length; i++) {
+    if (args[i] === undefined || isBinding(args[i])) continue;
+    const probe = Array.from<unknown, unknown>({ length: Math.max(args.length, PROBE_ARITY) }, (_, j) => (j < args.length && args[j] !== undefined ? args[j] : null));
+    probe[i] = undefined;
+    const announced: ResourceBinding[] = [];
+    const previous = bindingListener;
+    bindingListener = (b) => announced.push(b);
+    try {
+      fn(...probe);
+    } catch {
+      continue; // a default that throws is the body's business when it really runs
+    } finally {
+      bindingListener = previous;
+    }
+    const fallback = announced.length === 1 ? announced[0] : undefined;
+    if (fallback?.withInitialValue) args[i] = fallback.withInitialValue(args[i]);
+  }
+}
 
 /**
  * Called by a binding (an incremental) when it is constructed. While a resource function is being

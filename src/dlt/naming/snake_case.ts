@@ -102,12 +102,16 @@ export function shortenFragments(fragments: string[], maxLength?: number): strin
  * shake_128 of the *original* identifier so that distinct long names stay distinct.
  */
 export function shortenIdentifier(name: string, original: string, maxLength?: number): string {
-  if (!maxLength || name.length <= maxLength) return name;
+  if (!maxLength) return name;
+  // Lengths are counted in code points, as Python's len() does: non-ASCII digits outside the BMP
+  // (e.g. U+1D7CE) survive normalization and must never be cut in half.
+  const chars = Array.from(name);
+  if (chars.length <= maxLength) return name;
   const tag = identifierTag(original);
   const remaining = maxLength - tag.length;
   const headLength = Math.floor(remaining / 2) + (remaining % 2);
   const tailLength = Math.floor(remaining / 2);
-  return name.slice(0, headLength) + tag + name.slice(name.length - tailLength);
+  return chars.slice(0, headLength).join("") + tag + chars.slice(chars.length - tailLength).join("");
 }
 
 // 4 bytes for dlt's default collision probability 0.001: int(3 * log2(1000) // 8) + 1.

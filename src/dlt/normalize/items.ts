@@ -223,8 +223,8 @@ export class ItemsNormalizer {
     const strategy = t?.write_disposition === "merge" ? (t["x-merge-strategy"] ?? "delete-insert") : undefined;
     if (strategy === "upsert" || strategy === "insert-only") rowIdKind = "key_hash";
     else if (strategy === "scd2") {
-      const flagged = t && Object.values(t.columns).find((c) => c["x-row-version"]);
-      const versionColumn = flagged?.name ?? t?.["x-row-version-column-name"] ?? C_DLT_ID;
+      // dlt hashes the row only when `_dlt_id` is the row-version column; with none, ids stay random.
+      const versionColumn = t && Object.values(t.columns).find((c) => c["x-row-version"])?.name;
       if (versionColumn === C_DLT_ID) rowIdKind = "row_hash";
     }
     const primaryKey = t ? Object.values(t.columns).filter((c) => c.primary_key).map((c) => c.name) : [];

@@ -524,6 +524,8 @@ export class Pipeline {
         }
         const tables = Object.fromEntries(normalizer.tables());
         const counts = normalizer.rowCounts();
+        // dlt writes an empty file for each root table an empty replace truncates: 0 rows.
+        for (const t of pkg.extracted.empty_replace_tables) counts[t] ??= 0;
         for (const w of normalizer.warnings()) console.warn(w);
         const before = new Set(Object.keys(current?.tables ?? {}));
         schema.bumpVersion();
@@ -664,10 +666,11 @@ export class Pipeline {
     this.pending = [];
   }
 
-  /** Forgets local state, schemas and pending packages; the destination is untouched. */
-  async drop(): Promise<void> {
+  /** Forgets local state, schemas and pending packages; the destination is untouched. Returns the pipeline, as dlt's does. */
+  async drop(): Promise<Pipeline> {
     await this.ready();
     await this.resetLocal();
+    return this;
   }
 
   async drop_pending_packages(): Promise<void> {

@@ -83,8 +83,13 @@ export function resolveLastValueFunc(f: unknown): LastValueFunc {
   if (f === "min" || f === Math.min) return minValue;
   if (typeof f === "function") return f as LastValueFunc;
   throw new IncrementalConfigError(
-    `Unknown \`last_value_func='${String(f)}'\` passed as string. Provide a callable to use a custom function.`,
+    `Unknown \`last_value_func=${String(f)}\` passed as string. Provide a callable to use a custom function.`,
   );
+}
+
+/** A function's name as Python's `__name__` gives it; an anonymous one is a lambda. */
+export function funcName(f: LastValueFunc): string {
+  return f.name || "<lambda>";
 }
 
 const DATE_ONLY = /^\d{4}-?\d{2}-?\d{2}$/;

@@ -5,6 +5,7 @@ import { Incremental } from "../../extract/incremental.ts";
 import { DltResource, resource, transformer, type ResourceOptions } from "../../extract/resource.ts";
 import { RESTClient, type PaginateOptions } from "../helpers/rest_client/client.ts";
 import { findValues } from "../helpers/rest_client/jsonpath.ts";
+import { createPaginator } from "../helpers/rest_client/paginator_factory.ts";
 import { expandResources, RestApiConfigError, type ResolvedResource } from "./config.ts";
 import { orderResources, type ParentRef } from "./dependencies.ts";
 import { expand, type Resolver } from "./placeholders.ts";
@@ -25,6 +26,8 @@ export function rest_api_resources(config: RESTAPIConfig): DltResource[] {
       built.set(name, res);
       continue;
     }
+    // dlt builds each endpoint's paginator with the source: bad arguments fail here, not at extract.
+    createPaginator(res.endpoint.paginator);
     const parent = parents.get(name);
     const r = parent ? dependentResource(client, res, parent, built.get(parent.parent)!) : rootResource(client, res);
     built.set(name, applyProcessingSteps(r, res.processing_steps));

@@ -1,7 +1,7 @@
 // Guessing, from the first response, where the records are and how the API paginates
 // (dlt's rest_client detector), with two corrections: a page-number API is continued from the
-// page actually received (dlt re-fetched page 1 and lost the last page), and `next`-like keys
-// such as `@odata.nextLink` holding a URL are recognised.
+// page actually received (dlt re-fetched page 1 and lost the last page), and URLs under keys
+// that only contain `next` (such as `@odata.nextLink`) are recognised too.
 import { formatPath } from "./jsonpath.ts";
 import {
   BasePaginator,
@@ -59,16 +59,54 @@ export interface PaginatorDetection {
   score: number;
 }
 
+/** dlt's test for a next-page URL: a string starting with `http` or `/`. */
 function isUrlLike(v: unknown): v is string {
-  return typeof v === "string" && (/^https?:\/\//i.test(v) || v.startsWith("/"));
+  return typeof v === "string" && (v.startsWith("http") || v.startsWith("/"));
 }
 
-/** Path of a next-page URL: a `next` key (or one containing "next") holding a URL or {href|url}. */
-function findNextUrl(body: unknown, path: string[] = []): string[] | null {
+/** A scalar as Python sees one: str, int, float (bool is an int there). */
+function isScalar(v: unknown): v is string | number | boolean {
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+}
+
+interface Found {
+  path: string[];
+  value: unknown;
+}
+
+/**
+ * dlt's `find_next_page_path`: depth first, the first key whose name starts with `next`
+ * (`next`, `next_cursor`, `next_id`, `nextPageToken`, `next_page`, ...) holding a scalar, or
+ * holding a dict with an `href`/`url` scalar. The same path is the next URL when its value looks
+ * like one, else the cursor.
+ */
+function findNextPagePath(body: unknown, path: string[] = []): Found | null {
+  if (!isDict(body)) return null;
+  for (const [k, v] of Object.entries(body)) {
+    if (k.toLowerCase().startsWith("next")) {
+      if (isDict(v)) {
+        for (const [dk, dv] of Object.entries(v)) {
+          const inner = dk.toLowerCase();
+          if ((inner.startsWith("href") || inner.startsWith("url")) && isScalar(dv)) return { path: [...path, k, dk], value: dv };
+        }
+      } else if (isScalar(v)) {
+        return { path: [...path, k], value: v };
+      }
+    }
+    if (isDict(v)) {
+      const found = findNextPagePath(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** pipebook's addition: a URL under a key that merely contains `next` (`@odata.nextLink`). */
+function findNextLinkLike(body: unknown, path: string[] = []): string[] | null {
   if (!isDict(body)) return null;
   for (const [k, v] of Object.entries(body)) {
     const key = k.toLowerCase();
-    if (key === "next" || key.includes("next")) {
+    if (key.includes("next") && !key.startsWith("next")) {
       if (isUrlLike(v)) return [...path, k];
       if (isDict(v)) {
         for (const [dk, dv] of Object.entries(v)) {
@@ -77,20 +115,7 @@ function findNextUrl(body: unknown, path: string[] = []): string[] | null {
       }
     }
     if (isDict(v)) {
-      const found = findNextUrl(v, [...path, k]);
-      if (found) return found;
-    }
-  }
-  return null;
-}
-
-/** Path of a `next` key holding a non-URL value: a cursor. */
-function findNextCursor(body: unknown, path: string[] = []): string[] | null {
-  if (!isDict(body)) return null;
-  for (const [k, v] of Object.entries(body)) {
-    if (k.toLowerCase() === "next" && (typeof v === "string" || typeof v === "number") && v !== "" && !isUrlLike(v)) return [...path, k];
-    if (isDict(v)) {
-      const found = findNextCursor(v, [...path, k]);
+      const found = findNextLinkLike(v, [...path, k]);
       if (found) return found;
     }
   }
@@ -160,11 +185,12 @@ function pageNumberFrom(response: RESTResponse, request: Request): PaginatorDete
 export function detectPaginator(response: RESTResponse, request: Request): PaginatorDetection {
   if (response.links.next) return { paginator: new HeaderLinkPaginator(), score: 1 };
   const body = response.json();
-  const nextUrl = findNextUrl(body);
-  if (nextUrl) return { paginator: new JSONLinkPaginator({ next_url_path: formatPath(nextUrl) }), score: 1 };
+  const next = findNextPagePath(body);
+  if (next && isUrlLike(next.value)) return { paginator: new JSONLinkPaginator({ next_url_path: formatPath(next.path) }), score: 1 };
+  const linkLike = findNextLinkLike(body);
+  if (linkLike) return { paginator: new JSONLinkPaginator({ next_url_path: formatPath(linkLike) }), score: 1 };
   const pages = pageNumberFrom(response, request);
   if (pages) return pages;
-  const cursor = findNextCursor(body);
-  if (cursor) return { paginator: new JSONResponseCursorPaginator({ cursor_path: formatPath(cursor), cursor_param: "cursor" }), score: 0.5 };
+  if (next) return { paginator: new JSONResponseCursorPaginator({ cursor_path: formatPath(next.path), cursor_param: "cursor" }), score: 0.5 };
   return { paginator: new SinglePagePaginator(), score: 0 };
 }

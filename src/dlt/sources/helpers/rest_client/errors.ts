@@ -1,5 +1,6 @@
 // Errors of the REST client, named like the `requests` errors a dlt user would search for.
 // Every message and URL here is already redacted by the client that raises it.
+import { ValueError } from "../../../errors.ts";
 
 /** A response with status >= 400 (after retries): "401 Client Error: Unauthorized for url: ...". */
 export class HTTPError extends Error {
@@ -70,8 +71,8 @@ export class IgnoreResponseException extends Error {
   }
 }
 
-/** A paginator that was configured or behaved inconsistently. */
-export class PaginatorError extends Error {
+/** A paginator that was configured or behaved inconsistently; dlt raises ValueError for these. */
+export class PaginatorError extends ValueError {
   constructor(message: string) {
     super(message);
     this.name = "PaginatorError";

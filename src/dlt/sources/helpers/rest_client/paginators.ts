@@ -1,6 +1,7 @@
 // Paginators: how to get from one page to the next and when to stop (dlt's rest_client
 // paginators, same parameters and stop rules). A configured paginator is a template: every
 // request chain paginates with its own `fresh()` copy, so chains never share a page counter.
+import { ValueError } from "../../../errors.ts";
 import { PaginatorError } from "./errors.ts";
 import { findValues, setValueAtPath } from "./jsonpath.ts";
 import type { Request } from "./request.ts";
@@ -114,13 +115,13 @@ abstract class RangePaginator extends BasePaginator {
 
   constructor(o: RangeOptions) {
     super();
-    if (!o.total_path && o.maximum_value == null && !o.has_more_path && !o.stop_after_empty_page) {
-      throw new PaginatorError(
+    if (!!o.param_name === !!o.param_body_path) {
+      throw new ValueError("Either 'param_name' or 'param_body_path' must be provided, not both.");
+    }
+    if (o.total_path == null && o.maximum_value == null && o.has_more_path == null && !o.stop_after_empty_page) {
+      throw new ValueError(
         `One of \`total_path\`, \`maximum_${o.items_name === "pages" ? "page" : "offset"}\`, \`has_more_path\`, or \`stop_after_empty_page\` must be provided.`,
       );
-    }
-    if (!!o.param_name === !!o.param_body_path) {
-      throw new PaginatorError("Either the query parameter or the body path must be provided, not both.");
     }
     this.param_name = o.param_name;
     this.param_body_path = o.param_body_path;
@@ -189,6 +190,23 @@ function toInt(v: unknown): number | null {
   return null;
 }
 
+/**
+ * Where a value goes: the query parameter or the body path. With neither, the default parameter
+ * (dlt's backward-compatible default); both, or only empty strings, is dlt's ValueError.
+ */
+function paramOrBodyPath(
+  name: string,
+  param: string | null | undefined,
+  bodyPath: string | null | undefined,
+  defaultParam: string,
+): { param?: string; bodyPath?: string } {
+  if (param == null && bodyPath == null) return { param: defaultParam };
+  if (!param === !bodyPath) {
+    throw new ValueError(`Either '${name}_param' or '${name}_body_path' must be provided, not both.`);
+  }
+  return param ? { param } : { bodyPath: bodyPath! };
+}
+
 function placeValue(request: Request, param: string | undefined, bodyPath: string | undefined, value: unknown): void {
   if (bodyPath) {
     if (request.json === undefined || request.json === null) request.json = {};
@@ -223,11 +241,10 @@ export class PageNumberPaginator extends RangePaginator {
 
   constructor(options: PageNumberPaginatorOptions = {}) {
     const base = options.base_page ?? 0;
-    const bodyPath = options.page_body_path ?? undefined;
-    const param = options.page_param ?? (bodyPath ? undefined : "page");
+    const page = paramOrBodyPath("page", options.page_param, options.page_body_path, "page");
     super({
-      param_name: param,
-      param_body_path: bodyPath,
+      param_name: page.param,
+      param_body_path: page.bodyPath,
       initial_value: options.page ?? base,
       value_step: 1,
       base_index: base,
@@ -276,12 +293,13 @@ export class OffsetPaginator extends RangePaginator {
 
   constructor(options: OffsetPaginatorOptions) {
     if (!options || typeof options.limit !== "number" || !(options.limit > 0)) {
-      throw new PaginatorError("Paginator `offset` needs `limit` (a positive number of items per page).");
+      throw new ValueError("Paginator `offset` needs `limit` (a positive number of items per page).");
     }
-    const offsetBody = options.offset_body_path ?? undefined;
+    const offset = paramOrBodyPath("offset", options.offset_param, options.offset_body_path, "offset");
+    const limit = paramOrBodyPath("limit", options.limit_param, options.limit_body_path, "limit");
     super({
-      param_name: options.offset_param ?? (offsetBody ? undefined : "offset"),
-      param_body_path: offsetBody,
+      param_name: offset.param,
+      param_body_path: offset.bodyPath,
       initial_value: options.offset ?? 0,
       value_step: options.limit,
       base_index: 0,
@@ -293,8 +311,8 @@ export class OffsetPaginator extends RangePaginator {
     });
     this.options = options;
     this.limit = options.limit;
-    this.limit_body_path = options.limit_body_path ?? undefined;
-    this.limit_param = options.limit_param ?? (this.limit_body_path ? undefined : "limit");
+    this.limit_body_path = limit.bodyPath;
+    this.limit_param = limit.param;
   }
 
   override update_request(request: Request): void {
@@ -387,8 +405,9 @@ export class JSONResponseCursorPaginator extends ReferencePaginator {
 
   constructor(options: CursorPaginatorOptions = {}) {
     super();
-    if (options.cursor_param && options.cursor_body_path) {
-      throw new PaginatorError("Either 'cursor_param' or 'cursor_body_path' must be provided, not both.");
+    // Unlike the range paginators, dlt rejects only both being given (not empty strings).
+    if (options.cursor_param != null && options.cursor_body_path != null) {
+      throw new ValueError("Either 'cursor_param' or 'cursor_body_path' must be provided, not both.");
     }
     this.options = options;
     this.cursor_path = options.cursor_path ?? "cursors.next";
