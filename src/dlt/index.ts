@@ -15,6 +15,8 @@ export { DuckDBDestination } from "./destinations/duckdb/factory.ts";
 export { setNotebookDatabase, setDuckDBOpener } from "./destinations/duckdb/connection.ts";
 export type { DuckDBHandle, SqlConnection } from "./destinations/duckdb/connection.ts";
 export { setPipelineStoreFactory } from "./storage/store.ts";
+export { setFileStorage, CsvError } from "./sources/filesystem/index.ts";
+export type { FileStorage, FileItem, OpenFile, ListedFile } from "./sources/filesystem/index.ts";
 
 export const destinations = { duckdb };
 
