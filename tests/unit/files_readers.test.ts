@@ -10,6 +10,9 @@ import { rowsToParquet } from "../../src/dlt/common/formats/parquet.ts";
 import { rowsToJsonl } from "../../src/dlt/common/formats/jsonl.ts";
 import { csvHeader, rowsToCsv } from "../../src/dlt/common/formats/csv.ts";
 import type { FormatColumn } from "../../src/dlt/common/formats/values.ts";
+import { openDuckDB } from "../../src/dlt/destinations/duckdb/connection.ts";
+import { exportRelation } from "../../src/worker/export.ts";
+import { dltTypes } from "../../src/worker/catalog.ts";
 import { columnsOf, dlt, newPipeline } from "./helpers.ts";
 
 function dir(files: Record<string, string | Uint8Array>): string {
@@ -195,5 +198,44 @@ describe("format writers", () => {
     expect(csvHeader(cols) + rowsToCsv(cols, [{ i: 1, d: 0.5, b: true, t: 'a "q", b', ts: 0 }, { i: 2 }])).toBe(
       'i,d,b,t,ts\n1,0.5,true,"a ""q"", b",1970-01-01T00:00:00+00:00\n2,,,,\n',
     );
+  });
+});
+
+describe("downloads from DuckDB (the worker's export, on real DuckDB-WASM)", () => {
+  it("a loaded table becomes Parquet with dlt's types and JSON Lines with exact values, read in windows", async () => {
+    const h = await openDuckDB();
+    const p = dlt.pipeline({ pipeline_name: `export_${Date.now() % 100000}`, destination: dlt.destinations.duckdb(h), dataset_name: "ex", pipelines_dir: ":memory:" });
+    const things = dlt.resource(
+      [
+        { id: 1, amount: "12.34", at: "2024-01-02T03:04:05.123456Z", day: "2024-01-02", t: "12:00:01.5", doc: { a: [1, 2] }, ok: true, x: 1.5, name: "é" },
+        { id: 2, amount: null, at: null, day: null, t: null, doc: null, ok: null, x: null, name: null },
+      ],
+      { name: "things", columns: { amount: { data_type: "decimal", precision: 10, scale: 2 }, day: { data_type: "date" }, t: { data_type: "time" }, doc: { data_type: "json" } } },
+    );
+    await p.run(things);
+    const conn = h.connection as never;
+    const types = await dltTypes(conn, "ex", "things");
+    expect(types.doc).toBe("json");
+    const blob = await exportRelation(conn, `"ex"."things"`, "parquet", types);
+    const buf = await blob.arrayBuffer();
+    const el = Object.fromEntries(parquetMetadata(buf).schema.slice(1).map((s) => [s.name, s]));
+    expect(el.id.type).toBe("INT64");
+    expect(el.amount.logical_type).toEqual({ type: "DECIMAL", precision: 10, scale: 2 });
+    expect(el.at.logical_type).toEqual({ type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MICROS" });
+    expect(el.day.logical_type).toEqual({ type: "DATE" });
+    expect(el.t.logical_type).toEqual({ type: "TIME", isAdjustedToUTC: false, unit: "MICROS" });
+    expect(el.doc.logical_type).toEqual({ type: "JSON" });
+    expect(el.ok.type).toBe("BOOLEAN");
+    expect(el.x.type).toBe("DOUBLE");
+    expect(el.name.logical_type).toEqual({ type: "STRING" });
+    const back = await parquetReadObjects({ file: buf, utf8: false, columns: ["id", "amount", "at", "t", "ok", "x", "name"] });
+    expect(back).toEqual([
+      { id: 1n, amount: 12.34, at: new Date("2024-01-02T03:04:05.123Z"), t: 43201500000n, ok: true, x: 1.5, name: "é" },
+      { id: 2n, amount: null, at: null, t: null, ok: null, x: null, name: null },
+    ]);
+    const jsonl = await (await exportRelation(conn, `"ex"."things"`, "jsonl", types)).text();
+    expect(JSON.parse(jsonl.split("\n")[0])).toMatchObject({ id: 1, amount: "12.34", at: "2024-01-02T03:04:05.123456+00:00", day: "2024-01-02", t: "12:00:01.5", doc: { a: [1, 2] } });
+    const csv = await (await exportRelation(conn, `"ex"."things"`, "csv", types)).text();
+    expect(csv.split("\n")[0]).toBe("amount,day,t,doc,id,at,ok,x,name,_dlt_load_id,_dlt_id");
   });
 });
