@@ -40,6 +40,10 @@ export interface ProgressInfo {
   items?: number;
   done?: number;
   total?: number;
+  /** extract from a file: which, and how many of its bytes are read */
+  file?: string;
+  bytes?: number;
+  totalBytes?: number;
 }
 
 export type CellOutput =
