@@ -1,6 +1,6 @@
 // A data file dropped on the page or picked with "Add data file…": kept in this browser (OPFS,
 // by the runtime worker) and read by a new source cell, ready for Load….
-import { dataFileCell, storedName } from "../notebook/datafile.ts";
+import { dataFileCell, readsFile, storedName } from "../notebook/datafile.ts";
 import type { NotebookController } from "./notebook.svelte.ts";
 import type { Runtime } from "./runtime.svelte.ts";
 
@@ -13,6 +13,12 @@ export async function addDataFile(file: File, runtime: Runtime, nb: NotebookCont
     const api = await runtime.api();
     await api.addDataFile(name, file);
     const source = dataFileCell(name);
+    // A new version of a file already read by a cell replaces it: that cell reads the new data.
+    const reader = nb.nb.cells.find((c) => c.kind === "code" && c.source.includes(readsFile(name)));
+    if (reader) {
+      nb.selected = reader.id;
+      return { kind: "notice", text: `Replaced ${name} with the new file. The cell that reads it now reads the new data; run its load again to load it.` };
+    }
     const added = nb.add("code", nb.selected, source);
     const cell = nb.cell(added.id);
     if (cell) cell.sources = await api.analyze(source, "ts");

@@ -37,13 +37,18 @@ export function dataFileBinding(name: string): string {
   return RESERVED.has(id) ? `${id}_data` : id;
 }
 
+/** The part of a data file's cell that names the file (to find the cell that reads it). */
+export function readsFile(name: string, bucket = "opfs://files/"): string {
+  return `.filesystem({ bucket_url: ${JSON.stringify(bucket)}, file_glob: ${JSON.stringify(globEscape(name))} })`;
+}
+
 export function dataFileCell(name: string, bucket = "opfs://files/"): string {
   const reader = dataFileReader(name) ?? "read_csv";
   const binding = dataFileBinding(name);
   return [
     `// ${name}, kept in this browser: read the dlt way (filesystem source + ${reader}). Press Load… to load it.`,
     `const ${binding} = dlt.sources`,
-    `  .filesystem({ bucket_url: ${JSON.stringify(bucket)}, file_glob: ${JSON.stringify(globEscape(name))} })`,
+    `  ${readsFile(name, bucket)}`,
     `  .pipe(dlt.sources.${reader}())`,
     `  .with_name(${JSON.stringify(binding)});`,
   ].join("\n");

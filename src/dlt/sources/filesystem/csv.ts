@@ -185,7 +185,7 @@ export async function* readCsvFile(file: OpenFile, name: string, options: CsvOpt
 
   // Pass 1: the header, and the types every value allows (skipped when dtype fixes every column).
   const twoPasses = dtype !== "text";
-  const counter: ByteCounter = { file: name, base: 0, total: file.size * (twoPasses ? 2 : 1) };
+  const counter: ByteCounter = { file: name, total: file.size, base: 0, scale: twoPasses ? 0.5 : 1 };
   if (twoPasses) {
     let seen: ColumnTypes | undefined;
     for await (const batch of records(file, sep, encoding, counter)) {
@@ -202,7 +202,7 @@ export async function* readCsvFile(file: OpenFile, name: string, options: CsvOpt
     if (!header) return;
     const inferred = seen!.result();
     types = header.map((h, i) => forced(h) ?? inferred[i]);
-    counter.base = file.size;
+    counter.base = file.size / 2;
   }
 
   // Pass 2: rows, typed.

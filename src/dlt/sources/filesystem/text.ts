@@ -5,9 +5,15 @@ import type { OpenFile } from "./storage.ts";
 
 export interface ByteCounter {
   file: string;
-  /** bytes already read by earlier passes (a CSV is read twice: types, then rows) */
-  base: number;
+  /** the file's size */
   total: number;
+  /**
+   * A file read twice (CSV: types, then rows) reports each pass as half of the file, so the
+   * progress bar runs once from 0 to the file's size: pass 1 is {base: 0, scale: 0.5}, pass 2
+   * {base: size / 2, scale: 0.5}.
+   */
+  base?: number;
+  scale?: number;
 }
 
 export async function* decodeChunks(file: OpenFile, encoding: string, counter: ByteCounter): AsyncGenerator<string> {
@@ -16,13 +22,14 @@ export async function* decodeChunks(file: OpenFile, encoding: string, counter: B
   const decoder = new TextDecoder(encoding, { fatal: true });
   let read = 0;
   let reported = 0;
+  const report = () => reportRead({ file: counter.file, bytes: Math.round((counter.base ?? 0) + read * (counter.scale ?? 1)), total_bytes: counter.total });
   try {
     for await (const chunk of file.stream()) {
       read += chunk.byteLength;
       const text = decoder.decode(chunk, { stream: true });
       if (read - reported >= 1 << 20) {
         reported = read;
-        reportRead({ file: counter.file, bytes: counter.base + read, total_bytes: counter.total });
+        report();
       }
       if (text) yield text;
     }
@@ -34,7 +41,7 @@ export async function* decodeChunks(file: OpenFile, encoding: string, counter: B
     }
     throw e;
   }
-  reportRead({ file: counter.file, bytes: counter.base + read, total_bytes: counter.total });
+  report();
 }
 
 /** Lines of text with their 1-based numbers; `\r\n` and `\n` both end a line. */
