@@ -13,6 +13,8 @@ import type { FormatColumn } from "../../src/dlt/common/formats/values.ts";
 import { openDuckDB } from "../../src/dlt/destinations/duckdb/connection.ts";
 import { exportRelation } from "../../src/worker/export.ts";
 import { dltTypes } from "../../src/worker/catalog.ts";
+import { compileCell } from "../../src/notebook/compile.ts";
+import { dataFileBinding, dataFileCell, isDataFile } from "../../src/notebook/datafile.ts";
 import { columnsOf, dlt, newPipeline } from "./helpers.ts";
 
 function dir(files: Record<string, string | Uint8Array>): string {
@@ -237,5 +239,22 @@ describe("downloads from DuckDB (the worker's export, on real DuckDB-WASM)", () 
     expect(JSON.parse(jsonl.split("\n")[0])).toMatchObject({ id: 1, amount: "12.34", at: "2024-01-02T03:04:05.123456+00:00", day: "2024-01-02", t: "12:00:01.5", doc: { a: [1, 2] } });
     const csv = await (await exportRelation(conn, `"ex"."things"`, "csv", types)).text();
     expect(csv.split("\n")[0]).toBe("amount,day,t,doc,id,at,ok,x,name,_dlt_load_id,_dlt_id");
+  });
+});
+
+describe("the cell a dropped data file becomes", () => {
+  it("is named after the file, offered by Load as a resource, and loads the file when run", async () => {
+    expect(["a.csv", "b.TSV", "c.jsonl", "d.ndjson", "e.json", "f.parquet"].every(isDataFile)).toBe(true);
+    expect(isDataFile("notes.ipynb")).toBe(false);
+    expect(dataFileBinding("Sales 2024.csv")).toBe("sales_2024");
+    expect(dataFileBinding("2024.csv")).toBe("_2024");
+    expect(dataFileBinding("class.csv")).toBe("class_data");
+    const d = dir({ "Sales 2024.csv": "id,total\n1,9.5\n2,3\n" });
+    const source = dataFileCell("Sales 2024.csv", d.endsWith("/") ? d : `${d}/`);
+    expect(compileCell(source).sources).toEqual([{ name: "sales_2024", kind: "resource" }]);
+    const resource = new Function("dlt", `${source}\nreturn sales_2024;`)(dlt);
+    const p = pipeline();
+    await p.run(resource, { write_disposition: "merge", primary_key: "id" });
+    expect(await p.query("select id, total from ds.sales_2024 order by id")).toEqual([{ id: 1, total: 9.5 }, { id: 2, total: 3 }]);
   });
 });
