@@ -2,6 +2,7 @@
 // same-origin URL (`?notebook=`). Reading never runs anything; a bad file changes nothing.
 import { ipynbText, NotebookFileError, readIpynb, type OpenedNotebook } from "../notebook/ipynb.ts";
 import type { Notebook } from "../notebook/model.ts";
+import { saveBlob } from "./downloads.ts";
 
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -11,14 +12,7 @@ export function fileName(title: string): string {
 }
 
 export function downloadNotebook(nb: Notebook, options: { outputs?: boolean } = {}): void {
-  const blob = new Blob([ipynbText(nb, options)], { type: "application/x-ipynb+json" });
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(blob);
-  a.download = fileName(nb.title);
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  saveBlob(new Blob([ipynbText(nb, options)], { type: "application/x-ipynb+json" }), fileName(nb.title));
 }
 
 export async function readNotebookFile(file: File): Promise<OpenedNotebook> {

@@ -27,6 +27,8 @@ export type { DuckDBHandle, SqlConnection } from "./destinations/duckdb/connecti
 export type { Destination, JobClient, SqlClient, DestinationCapabilities } from "./destinations/client.ts";
 export type { SqlDialect } from "./destinations/sql/dialect.ts";
 export { setPipelineStoreFactory } from "./storage/store.ts";
+export { setFileStorage, CsvError } from "./sources/filesystem/index.ts";
+export type { FileStorage, FileItem, OpenFile, ListedFile } from "./sources/filesystem/index.ts";
 
 export const destinations = { duckdb };
 

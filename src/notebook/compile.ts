@@ -157,6 +157,19 @@ function dltFactoryKind(init: any): DefinedSource["kind"] | undefined {
     ) {
       return "rest_api";
     }
+    // dlt.sources.filesystem({...}).pipe(dlt.sources.read_csv()): a resource
+    if (
+      callee.type === "MemberExpression" &&
+      !callee.computed &&
+      callee.property.name === "filesystem" &&
+      callee.object.type === "MemberExpression" &&
+      !callee.object.computed &&
+      callee.object.property.name === "sources" &&
+      callee.object.object.type === "Identifier" &&
+      callee.object.object.name === "dlt"
+    ) {
+      return "resource";
+    }
     if (
       callee.type === "MemberExpression" &&
       callee.object.type === "Identifier" &&

@@ -40,6 +40,10 @@ export interface ProgressInfo {
   items?: number;
   done?: number;
   total?: number;
+  /** extract from a file: which, and how many of its bytes are read */
+  file?: string;
+  bytes?: number;
+  totalBytes?: number;
 }
 
 export type CellOutput =
@@ -144,6 +148,8 @@ export interface ChartData {
   truncated: boolean;
 }
 
+export type ExportTarget = { resultId: string } | { dataset: string; table: string };
+
 export type SqlOutcome = { ok: true; result?: ResultMeta; message?: string } | { ok: false; error: CellOutput };
 
 export interface RuntimeApi {
@@ -163,6 +169,10 @@ export interface RuntimeApi {
   /** drops a dataset (tables, loads, stored state) and the named pipelines' local state */
   reset(dataset: string, pipelines: string[]): Promise<void>;
   checkpoint(): Promise<void>;
+  /** a SQL result (by its id) or a dataset's table as a file to download */
+  exportData(what: ExportTarget, format: "csv" | "jsonl" | "parquet"): Promise<Blob>;
+  /** keeps a data file in this browser (OPFS `files/`), where `dlt.sources.filesystem` reads it */
+  addDataFile(name: string, file: Blob): Promise<void>;
   /** what a code cell would define, without running it (for the Load button) */
   analyze(source: string, language: "ts" | "js"): Promise<DefinedSourceInfo[]>;
 }

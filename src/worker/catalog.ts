@@ -45,6 +45,14 @@ async function dltTables(conn: Queryable, dataset: string): Promise<Record<strin
   return tables;
 }
 
+/** dlt's data type of each column of one table, from the newest stored schema (for downloads). */
+export async function dltTypes(conn: Queryable, dataset: string, table: string): Promise<Record<string, string>> {
+  const cols = (await dltTables(conn, dataset))[table]?.columns ?? {};
+  const out: Record<string, string> = {};
+  for (const [name, c] of Object.entries(cols)) if (c.data_type) out[name] = c.data_type;
+  return out;
+}
+
 export async function readCatalog(conn: Queryable): Promise<CatalogDataset[]> {
   const cols = rowsOf(
     await select(conn, `

@@ -206,7 +206,7 @@ function progressReporter(p: Pipeline): (ev: dltModule.ProgressEvent) => void {
     lastStep = ev.step;
     current?.({
       kind: "progress",
-      progress: { pipeline: p.pipeline_name, step: ev.step, target: ev.resource ?? ev.table, items: ev.items, done: ev.done, total: ev.total },
+      progress: { pipeline: p.pipeline_name, step: ev.step, target: ev.resource ?? ev.table, items: ev.items, done: ev.done, total: ev.total, file: ev.file, bytes: ev.bytes, totalBytes: ev.total_bytes },
     });
   };
 }

@@ -12,6 +12,9 @@ import { cellConsole, cellDlt, check, emitOutput, errorOutput, isReported, setCu
 import { OPFS_PATH, openDatabase, type OpenDatabase } from "./duckdb.ts";
 import { ResultStore, quoteIdent, quoteLiteral } from "./sql.ts";
 import { IdbStore } from "../dlt/storage/idb_store.ts";
+import { exportInline, exportRelation } from "./export.ts";
+import { opfsFileStorage, storeDataFile } from "./opfs_files.ts";
+import { dltTypes } from "./catalog.ts";
 
 let opened: Promise<OpenDatabase> | undefined;
 let uiConn: AsyncDuckDBConnection;
@@ -42,6 +45,9 @@ const session = new CellSession({ dlt, check, console: cellConsole, display: (v:
 
 // Pipelines keep their local state in this browser's IndexedDB (pipelines_dir names the database).
 dltModule.setPipelineStoreFactory((dir) => new IdbStore(dir ?? "pipebook-pipelines"));
+
+// dlt.sources.filesystem({ bucket_url: "opfs://files/" }) reads the notebook's stored data files.
+dltModule.setFileStorage("opfs", opfsFileStorage);
 
 dltModule.setNotebookDatabase(() => {
   engineHandle ??= (async () => {
@@ -130,6 +136,18 @@ const api: RuntimeApi = {
   },
 
   checkpoint,
+
+  async exportData(what, format) {
+    await database();
+    if ("resultId" in what) {
+      const r = results.relation(what.resultId);
+      return "table" in r ? exportRelation(uiConn, r.table, format) : exportInline(r.inline, format);
+    }
+    const types = await dltTypes(uiConn, what.dataset, what.table).catch(() => ({}));
+    return exportRelation(uiConn, `${quoteIdent(what.dataset)}.${quoteIdent(what.table)}`, format, types);
+  },
+
+  addDataFile: (name, file) => storeDataFile(name, file),
 
   async analyze(source, language) {
     try {

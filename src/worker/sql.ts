@@ -155,6 +155,13 @@ export class ResultStore {
     return { columns, values, labels, truncated };
   }
 
+  /** What holds a result, for downloads: its temp table, or the Arrow table of a result read whole. */
+  relation(key: string): { table: string } | { inline: Table } {
+    const r = this.results.get(key);
+    if (!r) throw new Error("This result is gone (the runtime restarted): run the cell again.");
+    return r.table ? { table: r.table } : { inline: r.inline! };
+  }
+
   async drop(key: string): Promise<void> {
     const r = this.results.get(key);
     this.results.delete(key);

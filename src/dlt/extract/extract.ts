@@ -3,6 +3,7 @@
 import { DictValidationException, ResourceExtractionError } from "../errors.ts";
 import type { PipelineState } from "../pipeline/state.ts";
 import { setRunningResource } from "./current.ts";
+import { setReadProgressListener } from "./read_progress.ts";
 import { normalizeTableIdentifier } from "../naming/snake_case.ts";
 import { DataValidationError } from "../normalize/errors.ts";
 import { expandContract } from "../normalize/contracts.ts";
@@ -37,6 +38,10 @@ export interface ExtractResult {
 export interface ExtractProgress {
   resource: string;
   items: number;
+  /** a reader's position in the file it reads (filesystem readers) */
+  file?: string;
+  bytes?: number;
+  total_bytes?: number;
 }
 
 export interface ExtractOptions {
@@ -130,6 +135,8 @@ export async function extractResources(resources: DltResource[], options: Extrac
   };
 
   let produced = 0;
+  let running = "";
+  setReadProgressListener((p) => options.onProgress?.({ resource: running, items: produced, ...p }));
   const run = async (r: DltResource, parentItem?: unknown, hasParentItem = false): Promise<void> => {
     const steps: ItemStep[] = [...r.steps];
     const context: ExtractContext = {
@@ -143,7 +150,7 @@ export async function extractResources(resources: DltResource[], options: Extrac
     };
     if (r.incrementalHint) bindStep(r.incrementalHint);
     // dlt.current reads the state of whichever resource's code runs next.
-    const enter = () => setRunningResource({ state: options.state as unknown as PipelineState, sourceName: options.sourceName, resourceName: r.name });
+    const enter = () => (running = r.name, setRunningResource({ state: options.state as unknown as PipelineState, sourceName: options.sourceName, resourceName: r.name }));
     enter();
     let iterable: Iterable<unknown> | AsyncIterable<unknown>;
     const limit = r.isTransformer ? undefined : r.limit;
@@ -211,6 +218,7 @@ export async function extractResources(resources: DltResource[], options: Extrac
     for (const root of roots) await run(root);
   } finally {
     setRunningResource(undefined);
+    setReadProgressListener(undefined);
   }
 
   const resourcesOut: ExtractedResource[] = [];

@@ -49,6 +49,10 @@ export interface ProgressEvent {
   items?: number;
   done?: number;
   total?: number;
+  /** extract from files: the file being read, and how far (bytes of total_bytes) */
+  file?: string;
+  bytes?: number;
+  total_bytes?: number;
 }
 
 export interface PipelineOptions {
@@ -435,7 +439,7 @@ export class Pipeline {
           sourceName: group.schemaName,
           defaults: group.defaults,
           state: state as unknown as Record<string, unknown>,
-          onProgress: (p) => this.emit({ step: "extract", resource: p.resource, items: p.items }),
+          onProgress: (p) => this.emit({ step: "extract", resource: p.resource, items: p.items, file: p.file, bytes: p.bytes, total_bytes: p.total_bytes }),
         });
         schemas.set(schema.name, schema);
         state.schema_names = [...new Set([...(state.schema_names ?? []), schema.name])];
