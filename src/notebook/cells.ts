@@ -2,8 +2,8 @@
 // its pipelines instrumented (progress, LoadInfo summary, CHECKPOINT after a load), and how
 // values and errors are turned into outputs.
 import * as dltModule from "../dlt/index.ts";
-import { CellSyntaxError } from "../notebook/compile.ts";
-import type { CellOutput, LoadSummary, RunEvent } from "./api.ts";
+import { CellSyntaxError } from "./compile.ts";
+import type { CellOutput, LoadSummary, RunEvent } from "./outputs.ts";
 import { inspect, recordsTable } from "./format.ts";
 
 type Emit = (event: RunEvent) => void;
@@ -211,7 +211,10 @@ function progressReporter(p: Pipeline): (ev: dltModule.ProgressEvent) => void {
   };
 }
 
-export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns: DatasetColumns): Pipeline {
+/** Called with every LoadInfo a cell's pipeline returns (the CLI reports them as data). */
+export type LoadListener = (info: LoadInfo) => void;
+
+export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns: DatasetColumns, onLoad?: LoadListener): Pipeline {
   const userProgress = p.progress;
   const report = progressReporter(p);
   p.progress = (ev) => {
@@ -227,6 +230,7 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
       reported.add(info);
       const after = await columns(p.dataset_name).catch(() => new Map<string, string>());
       emitOutput({ type: "load", text: String(info), summary: summarize(info, p, before, after) });
+      onLoad?.(info);
       return info;
     } finally {
       await afterWrite();
@@ -244,9 +248,9 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
 }
 
 /** `dlt` as cells see it: the engine's API, with pipelines that report to the cell. */
-export function cellDlt(afterWrite: () => Promise<void>, columns: DatasetColumns): typeof dltModule {
+export function cellDlt(afterWrite: () => Promise<void>, columns: DatasetColumns, onLoad?: LoadListener): typeof dltModule {
   return {
     ...dltModule,
-    pipeline: (options?: Parameters<typeof dltModule.pipeline>[0]) => instrument(dltModule.pipeline(options), afterWrite, columns),
+    pipeline: (options?: Parameters<typeof dltModule.pipeline>[0]) => instrument(dltModule.pipeline(options), afterWrite, columns, onLoad),
   } as typeof dltModule;
 }

@@ -1,11 +1,14 @@
 // SQL cells: the last statement's result is kept in DuckDB as a temp table and read in
 // windows (LIMIT/OFFSET), so a million-row result never crosses into JavaScript at once.
-import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import type { Table } from "apache-arrow";
-import type { ChartData, ColumnInfo, DisplayRow, ResultMeta } from "./api.ts";
+import type { SqlConnection } from "../dlt/destinations/duckdb/connection.ts";
+import type { ChartData, ColumnInfo, DisplayRow, ResultMeta } from "./outputs.ts";
 import { cellNumber, isNumericField, tableToDisplayRows } from "./format.ts";
 
 export const HEAD_ROWS = 200;
+
+/** All a result store needs: DuckDB-WASM's async connection in the browser, the blocking one in Node. */
+export type QueryConnection = Pick<SqlConnection, "query">;
 
 /** Splits on `;` outside quotes and comments; keeps non-empty statements. */
 export function splitStatements(sql: string): string[] {
@@ -58,7 +61,7 @@ export class ResultStore {
   private readonly results = new Map<string, StoredResult>();
   private seq = 0;
 
-  constructor(private readonly conn: AsyncDuckDBConnection) {}
+  constructor(private readonly conn: QueryConnection) {}
 
   private async describe(table: string): Promise<ColumnInfo[]> {
     const d = await this.conn.query(`DESCRIBE ${table}`);
@@ -158,6 +161,11 @@ export class ResultStore {
   async drop(key: string): Promise<void> {
     const r = this.results.get(key);
     this.results.delete(key);
-    if (r?.table) await this.conn.query(`DROP TABLE IF EXISTS ${r.table}`).catch(() => undefined);
+    if (!r?.table) return;
+    try {
+      await this.conn.query(`DROP TABLE IF EXISTS ${r.table}`);
+    } catch {
+      /* already gone with its connection */
+    }
   }
 }
