@@ -13,8 +13,9 @@ export * from "./errors.ts";
 export { DataValidationError, SchemaException, CannotCoerceNullException, CannotCoerceColumnException } from "./normalize/errors.ts";
 export { DuckDBDestination } from "./destinations/duckdb/factory.ts";
 export { setNotebookDatabase, setDuckDBOpener } from "./destinations/duckdb/connection.ts";
+export { setDefaultDestination } from "./destinations/default.ts";
 export type { DuckDBHandle, SqlConnection } from "./destinations/duckdb/connection.ts";
-export { setPipelineStoreFactory } from "./storage/store.ts";
+export { setPipelineStoreFactory, setDefaultPipelinesDir, defaultPipelinesDir } from "./storage/store.ts";
 
 export const destinations = { duckdb };
 

@@ -195,20 +195,40 @@ function summarize(
   return { pipeline: p.pipeline_name, dataset: p.dataset_name, tables, newColumns, failedJobs, loadIds: [...info.loads_ids] };
 }
 
-/** Progress to the running cell, at most every 100 ms: the page stays calm on fast loads. */
-function progressReporter(p: Pipeline): (ev: dltModule.ProgressEvent) => void {
+/**
+ * Progress to the running cell, at most every 100 ms per step and target: the page stays calm on
+ * fast loads. The last count of a target is never dropped: it is sent before the next target's
+ * first, and at the end of the run (`flush`), so a finished step shows its true total.
+ */
+function progressReporter(p: Pipeline): ((ev: dltModule.ProgressEvent) => void) & { flush: () => void } {
   let last = 0;
-  let lastStep = "";
-  return (ev) => {
-    const now = performance.now();
-    if (ev.step === lastStep && now - last < 100) return;
-    last = now;
-    lastStep = ev.step;
+  let lastKey = "";
+  let held: dltModule.ProgressEvent | undefined;
+  const send = (ev: dltModule.ProgressEvent) =>
     current?.({
       kind: "progress",
       progress: { pipeline: p.pipeline_name, step: ev.step, target: ev.resource ?? ev.table, items: ev.items, done: ev.done, total: ev.total },
     });
+  const report = (ev: dltModule.ProgressEvent) => {
+    const now = performance.now();
+    const key = `${ev.step}\u0000${ev.resource ?? ev.table ?? ""}`;
+    if (key === lastKey && now - last < 100) {
+      held = ev;
+      return;
+    }
+    if (held) send(held);
+    held = undefined;
+    last = now;
+    lastKey = key;
+    send(ev);
   };
+  return Object.assign(report, {
+    flush: () => {
+      if (held) send(held);
+      held = undefined;
+      lastKey = "";
+    },
+  });
 }
 
 /** Called with every LoadInfo a cell's pipeline returns (the CLI reports them as data). */
@@ -226,6 +246,7 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
     const before = await columns(p.dataset_name).catch(() => new Map<string, string>());
     try {
       const info = await run(data, options);
+      report.flush();
       if (!info) return info;
       reported.add(info);
       const after = await columns(p.dataset_name).catch(() => new Map<string, string>());
@@ -233,6 +254,7 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
       onLoad?.(info);
       return info;
     } finally {
+      report.flush();
       await afterWrite();
     }
   }) as Pipeline["run"];

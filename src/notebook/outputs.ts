@@ -78,3 +78,10 @@ export interface ChartData {
 }
 
 export type SqlOutcome = { ok: true; result?: ResultMeta; message?: string } | { ok: false; error: CellOutput };
+
+/** What a SQL cell shows: its result, a message ("Done: 3 rows affected."), or its error. */
+export function sqlOutput(outcome: SqlOutcome): CellOutput | undefined {
+  if (!outcome.ok) return outcome.error;
+  if (outcome.result) return { type: "result", result: outcome.result };
+  return outcome.message ? { type: "info", text: outcome.message } : undefined;
+}

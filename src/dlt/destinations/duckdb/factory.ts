@@ -1,6 +1,7 @@
 // dlt.destinations.duckdb(target?): where a pipeline loads. Opening is lazy and shared: every
 // pipeline that names the same target loads into the same open database.
 import type { TReplaceStrategy } from "../../schema/types.ts";
+import { defaultDestination } from "../default.ts";
 import { openDuckDB, type DuckDBHandle } from "./connection.ts";
 
 export interface DuckDBDestinationOptions {
@@ -44,5 +45,10 @@ export class DuckDBDestination {
 }
 
 export function duckdb(target?: string | DuckDBHandle | null, options: DuckDBDestinationOptions = {}): DuckDBDestination {
+  // No argument: whatever the runtime registered (`pipebook run --destination`), else the notebook's database.
+  if (target === undefined || target === null) {
+    const replaced = defaultDestination(options);
+    if (replaced) return replaced;
+  }
   return new DuckDBDestination(target, options);
 }
