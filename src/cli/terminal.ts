@@ -45,7 +45,8 @@ export class TerminalReporter implements RunListener {
     private readonly stdout: NodeJS.WriteStream = process.stdout,
     private readonly stderr: NodeJS.WriteStream = process.stderr,
   ) {
-    this.progress = new ProgressLine(stderr, !!stderr.isTTY && process.env.TERM !== "dumb");
+    // A terminal that reports no width (some CI pseudo-terminals) gets plain lines: redrawing needs one.
+    this.progress = new ProgressLine(stderr, !!stderr.isTTY && (stderr.columns ?? 0) > 0 && process.env.TERM !== "dumb");
     this.out = styler(stdout);
     this.err = styler(stderr);
   }

@@ -89,10 +89,10 @@ export class ResultStore {
       const table = quoteIdent(`__pipebook_result_${id}`);
       try {
         await this.conn.query(`CREATE OR REPLACE TEMP TABLE ${table} AS ${last}`);
-      } catch (e) {
+      } catch {
         // Some results can't be a table (duplicate column names): read them whole instead;
-        // a query that is simply wrong fails again below with its own message.
-        return this.inline(key, last, wrote, started, e);
+        // a query that is simply wrong fails again below with its own message, not the wrapper's.
+        return this.inline(key, last, wrote, started);
       }
       this.results.set(key, { table });
       const count = await this.conn.query(`SELECT count(*) AS n FROM ${table}`);
@@ -104,13 +104,8 @@ export class ResultStore {
     return this.inline(key, last, wrote, started);
   }
 
-  private async inline(key: string, last: string, wrote: boolean, started: number, earlier?: unknown) {
-    let t: Table;
-    try {
-      t = await this.conn.query(last);
-    } catch (e) {
-      throw earlier ?? e;
-    }
+  private async inline(key: string, last: string, wrote: boolean, started: number) {
+    const t: Table = await this.conn.query(last);
     if (t.numCols === 0) return { wrote, message: "Done." };
     // INSERT/UPDATE/DELETE/COPY answer with one "Count" column: say it in words.
     if (writes(last) && t.numCols === 1 && t.schema.fields[0].name === "Count") {
