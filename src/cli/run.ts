@@ -51,8 +51,8 @@ export interface RunNotebookOptions {
   pipelinesDir?: string;
 }
 
-/** The cell's first line with text, shortened: how a person finds it in the notebook. */
-export function firstLine(source: string, max = 72): string {
+/** The cell's first line with text: how a person finds it in the notebook. */
+export function firstLine(source: string, max = 200): string {
   const line = source.split("\n").find((l) => l.trim()) ?? "";
   const t = line.trim();
   return t.length > max ? t.slice(0, max - 1) + "…" : t;

@@ -4,7 +4,7 @@
 import { styleText } from "node:util";
 import type { CellOutput } from "../notebook/outputs.ts";
 import { ProgressLine } from "./progress.ts";
-import type { CellRecord, RunDocument, RunListener } from "./run.ts";
+import { firstLine, type CellRecord, type RunDocument, type RunListener } from "./run.ts";
 import { textTable } from "./table.ts";
 
 type Style = Parameters<typeof styleText>[0];
@@ -61,7 +61,7 @@ export class TerminalReporter implements RunListener {
   }
 
   cellStart(cell: CellRecord): void {
-    this.write(this.stdout, this.out("cyan", `\n── cell ${cell.index} · ${cell.type} · `) + this.out("dim", cell.first_line || "(empty)"));
+    this.write(this.stdout, this.out("cyan", `\n── cell ${cell.index} · ${cell.type} · `) + this.out("dim", firstLine(cell.first_line, 72) || "(empty)"));
   }
 
   event(_cell: CellRecord, event: Parameters<NonNullable<RunListener["event"]>>[1]): void {
@@ -89,7 +89,7 @@ export class TerminalReporter implements RunListener {
       this.write(
         this.stderr,
         this.err("red", `✗ cell ${doc.failed.index} failed: ${doc.failed.error}`) +
-          `\n  cell ${doc.failed.index}: ${doc.failed.first_line}` +
+          `\n  cell ${doc.failed.index}: ${firstLine(doc.failed.first_line, 72)}` +
           (rest ? `\n  ${rest} later cell${rest === 1 ? " was" : "s were"} not run` : ""),
       );
     } else {
