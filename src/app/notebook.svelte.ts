@@ -1,6 +1,7 @@
 // The open notebook and how its cells run: a queue (Run all, Shift+Enter), one cell at a time
 // in the runtime worker, outputs streamed in as they come, autosave to IndexedDB.
 import { newCell, type Cell, type CellKind, type Notebook } from "../notebook/model.ts";
+import { sqlOutput } from "../notebook/outputs.ts";
 import { saveNotebook } from "../notebook/store.ts";
 import type { CellOutput, ProgressInfo } from "../worker/api.ts";
 import type { Runtime } from "./runtime.svelte.ts";
@@ -206,11 +207,9 @@ export class NotebookController {
         const started = performance.now();
         const r = await this.runtime.runSql(cell.id, cell.source);
         cell.elapsedMs = performance.now() - started;
-        if (r.ok) {
-          ok = true;
-          if (r.result) push({ type: "result", result: r.result });
-          else if (r.message) push({ type: "info", text: r.message });
-        } else push(r.error);
+        ok = r.ok;
+        const output = sqlOutput(r);
+        if (output) push(output);
       }
       cell.runCount = ++this.runCount;
       this.status[cell.id] = ok ? "done" : "error";

@@ -23,12 +23,13 @@ export {
 export { UnsupportedValueError } from "./extract/plain_data.ts";
 export { DuckDBDestination } from "./destinations/duckdb/factory.ts";
 export { setNotebookDatabase, setDuckDBOpener } from "./destinations/duckdb/connection.ts";
+export { setDefaultDestination } from "./destinations/default.ts";
 export type { DuckDBHandle, SqlConnection } from "./destinations/duckdb/connection.ts";
 export type { Destination, JobClient, SqlClient, DestinationCapabilities } from "./destinations/client.ts";
 export type { SqlDialect } from "./destinations/sql/dialect.ts";
-export { setPipelineStoreFactory } from "./storage/store.ts";
 export { setFileStorage, CsvError } from "./sources/filesystem/index.ts";
 export type { FileStorage, FileItem, OpenFile, ListedFile } from "./sources/filesystem/index.ts";
+export { setPipelineStoreFactory, setDefaultPipelinesDir, defaultPipelinesDir } from "./storage/store.ts";
 
 export const destinations = { duckdb };
 

@@ -1,7 +1,7 @@
 // Notebooks as Jupyter files (nbformat 4.5): code cells are TypeScript, SQL cells are code cells
 // marked in their metadata, markdown stays markdown. Outputs can ride along so that GitHub and
 // Jupyter show the results; reading them back gives stale previews, never live state.
-import type { CellOutput, DisplayRow, LoadSummary, ResultMeta } from "../worker/api.ts";
+import type { CellOutput, DisplayRow, LoadSummary, ResultMeta } from "./outputs.ts";
 import { newId, type Cell, type Notebook } from "./model.ts";
 
 export class NotebookFileError extends Error {

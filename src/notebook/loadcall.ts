@@ -1,5 +1,5 @@
 // The Load dialog writes the same `pipeline.run(...)` call a person would write by hand.
-import type { DefinedSourceInfo } from "../worker/api.ts";
+import type { DefinedSourceInfo } from "./outputs.ts";
 
 export type MergeStrategy = "delete-insert" | "upsert" | "scd2";
 

@@ -1,5 +1,5 @@
 // The notebook document: what is saved to IndexedDB and what the page edits.
-import type { CellOutput, DefinedSourceInfo } from "../worker/api.ts";
+import type { CellOutput, DefinedSourceInfo } from "./outputs.ts";
 
 export type CellKind = "code" | "sql" | "markdown";
 

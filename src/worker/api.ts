@@ -1,75 +1,10 @@
 // What crosses the boundary between the page and the runtime worker. Plain data only: it is
 // structured-cloned by Comlink, so no class instances, functions or bigints in outputs.
 
-export interface ColumnInfo {
-  name: string;
-  /** DuckDB's type name, e.g. BIGINT, VARCHAR, TIMESTAMP WITH TIME ZONE */
-  type: string;
-  numeric: boolean;
-}
+import type { CellOutput, ChartData, DefinedSourceInfo, DisplayRow, ResultMeta, RunEvent, RunReport, SqlOutcome } from "../notebook/outputs.ts";
 
-/** A displayed cell value: null is SQL NULL, everything else already text. */
-export type DisplayRow = Array<string | null>;
-
-/** A query result kept in DuckDB (a temp table) and read by windows. */
-export interface ResultMeta {
-  id: string;
-  columns: ColumnInfo[];
-  rowCount: number;
-  /** the first rows, so a result shows at once and survives a reload as a preview */
-  head: DisplayRow[];
-  elapsedMs: number;
-  /** false for results read in full (statements that can't be materialized) */
-  paged: boolean;
-}
-
-export interface LoadSummary {
-  pipeline: string;
-  dataset: string;
-  tables: Array<{ name: string; rows: number }>;
-  newColumns: Array<{ table: string; column: string; type: string }>;
-  failedJobs: Array<{ table: string; message: string }>;
-  loadIds: string[];
-}
-
-export interface ProgressInfo {
-  pipeline: string;
-  step: "extract" | "normalize" | "load";
-  /** resource (extract) or table (normalize/load) */
-  target?: string;
-  items?: number;
-  done?: number;
-  total?: number;
-  /** extract from a file: which, and how many of its bytes are read */
-  file?: string;
-  bytes?: number;
-  totalBytes?: number;
-}
-
-export type CellOutput =
-  | { type: "stream"; name: "stdout" | "stderr"; text: string }
-  | { type: "value"; text: string; table?: { columns: string[]; rows: DisplayRow[]; total: number } }
-  | { type: "error"; name: string; message: string; line?: number; column?: number; detail?: string }
-  | { type: "load"; text: string; summary: LoadSummary }
-  | { type: "result"; result: ResultMeta; stale?: boolean }
-  | { type: "info"; text: string }
-  /** a passed `check(condition, what)`: a step that verified its own outcome */
-  | { type: "check"; text: string };
-
-export type RunEvent = { kind: "output"; output: CellOutput } | { kind: "progress"; progress: ProgressInfo };
-
-export interface DefinedSourceInfo {
-  name: string;
-  kind: "resource" | "source" | "transformer" | "rest_api";
-}
-
-export interface RunReport {
-  ok: boolean;
-  elapsedMs: number;
-  sources: DefinedSourceInfo[];
-  /** names bound by the cell, offered by editor completion in later cells */
-  declared: string[];
-}
+// What a cell run produces belongs to the notebook (both runtimes make it); re-exported for the page.
+export type { CellOutput, ChartData, ColumnInfo, DefinedSourceInfo, DisplayRow, LoadSummary, ProgressInfo, ResultMeta, RunEvent, RunReport, SqlOutcome } from "../notebook/outputs.ts";
 
 export interface DatabaseInfo {
   persistent: boolean;
@@ -140,17 +75,7 @@ export interface PipelineInfo {
   schemas: SchemaVersion[];
 }
 
-export interface ChartData {
-  columns: string[];
-  /** numbers by column; text columns come back as labels */
-  values: Array<Array<number | null>>;
-  labels?: string[];
-  truncated: boolean;
-}
-
 export type ExportTarget = { resultId: string } | { dataset: string; table: string };
-
-export type SqlOutcome = { ok: true; result?: ResultMeta; message?: string } | { ok: false; error: CellOutput };
 
 export interface RuntimeApi {
   init(options: { memory?: boolean }): Promise<DatabaseInfo>;

@@ -4,8 +4,8 @@
 import type { Table } from "apache-arrow";
 import { decodeState } from "../dlt/pipeline/state.ts";
 import type { CatalogDataset, CatalogTable, IncrementalCursor, PipelineInfo } from "./api.ts";
-import { inspect, jsonText } from "./format.ts";
-import { quoteIdent as q, quoteLiteral } from "./sql.ts";
+import { inspect, jsonText } from "../notebook/format.ts";
+import { quoteIdent as q, quoteLiteral } from "../notebook/sql.ts";
 
 type Row = Record<string, any>;
 

@@ -9,7 +9,7 @@ import { csvHeader, rowsToCsv } from "../dlt/common/formats/csv.ts";
 import { rowsToJsonl } from "../dlt/common/formats/jsonl.ts";
 import { ParquetFileWriter } from "../dlt/common/formats/parquet.ts";
 import type { FormatColumn } from "../dlt/common/formats/values.ts";
-import { quoteIdent } from "./sql.ts";
+import { quoteIdent } from "../notebook/sql.ts";
 
 export type ExportFormat = "csv" | "jsonl" | "parquet";
 

@@ -4,13 +4,13 @@
 import * as Comlink from "comlink";
 import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import * as dltModule from "../dlt/index.ts";
-import { CellSession } from "../notebook/session.ts";
 import type { DuckDBHandle } from "../dlt/destinations/duckdb/connection.ts";
-import type { RunEvent, RuntimeApi, RunReport } from "./api.ts";
+import type { RuntimeApi } from "./api.ts";
 import { readCatalog, readPipelines } from "./catalog.ts";
-import { cellConsole, cellDlt, check, emitOutput, errorOutput, isReported, setCurrentCell, valueOutput } from "./cells.ts";
+import { emitOutput } from "../notebook/cells.ts";
+import { CellRunner } from "../notebook/runner.ts";
 import { OPFS_PATH, openDatabase, type OpenDatabase } from "./duckdb.ts";
-import { ResultStore, quoteIdent, quoteLiteral } from "./sql.ts";
+import { quoteIdent } from "../notebook/sql.ts";
 import { IdbStore } from "../dlt/storage/idb_store.ts";
 import { exportInline, exportRelation } from "./export.ts";
 import { opfsFileStorage, storeDataFile } from "./opfs_files.ts";
@@ -18,7 +18,6 @@ import { dltTypes } from "./catalog.ts";
 
 let opened: Promise<OpenDatabase> | undefined;
 let uiConn: AsyncDuckDBConnection;
-let results: ResultStore;
 let engineHandle: Promise<DuckDBHandle> | undefined;
 
 async function database(): Promise<OpenDatabase> {
@@ -26,22 +25,8 @@ async function database(): Promise<OpenDatabase> {
   return opened;
 }
 
-async function checkpoint(): Promise<void> {
-  // Another connection's open transaction makes CHECKPOINT fail; the next write retries it.
-  await uiConn?.query("CHECKPOINT").catch(() => undefined);
-}
-
-async function datasetColumns(dataset: string): Promise<Map<string, string>> {
-  const t = await uiConn.query(
-    `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ${quoteLiteral(dataset)} AND table_name NOT LIKE '\\_dlt\\_%' ESCAPE '\\'`,
-  );
-  const out = new Map<string, string>();
-  for (const r of t.toArray()) out.set(`${r.table_name}\u0000${r.column_name}`, String(r.data_type));
-  return out;
-}
-
-const dlt = cellDlt(checkpoint, datasetColumns);
-const session = new CellSession({ dlt, check, console: cellConsole, display: (v: unknown) => emitOutput(valueOutput(v)) });
+// SQL cells, load summaries and CHECKPOINTs use the page's connection; the engine has its own.
+const runner = new CellRunner({ connection: () => uiConn });
 
 // Pipelines keep their local state in this browser's IndexedDB (pipelines_dir names the database).
 dltModule.setPipelineStoreFactory((dir) => new IdbStore(dir ?? "pipebook-pipelines"));
@@ -75,53 +60,26 @@ const api: RuntimeApi = {
   async init(options) {
     opened ??= openDatabase(options);
     const { db, persistent, location, note, version, timings } = await opened;
-    if (!uiConn) {
-      uiConn = await db.connect();
-      results = new ResultStore(uiConn);
-    }
+    uiConn ??= await db.connect();
     return { persistent, location, note, version, timings };
   },
 
-  async runCode(cellId, source, language, onEvent: (event: RunEvent) => void) {
+  async runCode(cellId, source, language, onEvent) {
     await database();
-    const started = performance.now();
-    const url = `cell-${cellId}.ts`;
-    const report: RunReport = { ok: false, elapsedMs: 0, sources: [], declared: [] };
-    setCurrentCell((event) => void onEvent(event));
-    try {
-      const compiled = session.compile(source, language, url);
-      report.sources = compiled.sources;
-      report.declared = compiled.declared.map((d) => d.name);
-      const r = await session.run(source, { language, url });
-      if (r.hasValue && !isReported(r.value)) emitOutput(valueOutput(r.value));
-      report.ok = true;
-    } catch (e) {
-      emitOutput(errorOutput(e, cellId));
-    } finally {
-      setCurrentCell(undefined);
-    }
-    report.elapsedMs = performance.now() - started;
-    return report;
+    return runner.runCode(cellId, source, language, onEvent);
   },
 
   async runSql(cellId, sql) {
     await database();
-    try {
-      const { result, wrote, message } = await results.run(cellId.replace(/\W/g, "_"), sql);
-      if (wrote) await checkpoint();
-      if (result) result.id = cellId.replace(/\W/g, "_");
-      return { ok: true, result, message };
-    } catch (e) {
-      return { ok: false, error: { type: "error", name: "SQL error", message: String((e as Error).message ?? e) } };
-    }
+    return runner.runSql(cellId, sql);
   },
 
-  rows: (id, offset, limit) => results.rows(id, offset, limit),
-  chart: (id, columns, limit) => results.chart(id, columns, limit),
+  rows: (id, offset, limit) => runner.results.rows(id, offset, limit),
+  chart: (id, columns, limit) => runner.results.chart(id, columns, limit),
 
   async preview(dataset, table) {
     const key = `preview`;
-    const { result } = await results.run(key, `SELECT * FROM ${quoteIdent(dataset)}.${quoteIdent(table)}`);
+    const { result } = await runner.results.run(key, `SELECT * FROM ${quoteIdent(dataset)}.${quoteIdent(table)}`);
     return result!;
   },
 
@@ -132,15 +90,15 @@ const api: RuntimeApi = {
     await uiConn.query(`DROP SCHEMA IF EXISTS ${quoteIdent(dataset)} CASCADE`);
     await uiConn.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${dataset}_staging`)} CASCADE`);
     for (const name of pipelines) await dltModule.pipeline({ pipeline_name: name, dataset_name: dataset }).drop();
-    await checkpoint();
+    await runner.checkpoint();
   },
 
-  checkpoint,
+  checkpoint: () => runner.checkpoint(),
 
   async exportData(what, format) {
     await database();
     if ("resultId" in what) {
-      const r = results.relation(what.resultId);
+      const r = runner.results.relation(what.resultId);
       return "table" in r ? exportRelation(uiConn, r.table, format) : exportInline(r.inline, format);
     }
     const types = await dltTypes(uiConn, what.dataset, what.table).catch(() => ({}));
@@ -149,13 +107,7 @@ const api: RuntimeApi = {
 
   addDataFile: (name, file) => storeDataFile(name, file),
 
-  async analyze(source, language) {
-    try {
-      return session.compile(source, language).sources;
-    } catch {
-      return [];
-    }
-  },
+  analyze: async (source, language) => runner.analyze(source, language),
 };
 
 Comlink.expose(api);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openDuckDB } from "../../src/dlt/destinations/duckdb/connection.ts";
-import { inspect, recordsTable, tableToDisplayRows } from "../../src/worker/format.ts";
+import { inspect, recordsTable, tableToDisplayRows } from "../../src/notebook/format.ts";
 
 describe("SQL results shown by column type (real DuckDB-WASM)", () => {
   it("BIGINT, HUGEINT, DECIMAL, TIMESTAMP, TIMESTAMPTZ, DATE, lists, structs and NULL", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isQuery, splitStatements, writes } from "../../src/worker/sql.ts";
+import { isQuery, splitStatements, writes } from "../../src/notebook/sql.ts";
 
 describe("SQL cells: statements", () => {
   it("splits on semicolons outside quotes and comments", () => {

@@ -69,12 +69,22 @@ export function setPipelineStoreFactory(f: StoreFactory | undefined): void {
 
 /** Node's default pipelines_dir, as API.md pins it (PIPEBOOK_PIPELINES_DIR moves it, e.g. for tests). */
 export const NODE_PIPELINES_DIR = ".pipebook/pipelines";
-const nodeDefaultDir = () => (isNode && process.env.PIPEBOOK_PIPELINES_DIR) || NODE_PIPELINES_DIR;
+let nodeDir: string | undefined;
+
+/** Moves Node's default pipelines_dir for this process (`pipebook run --pipelines-dir`); undefined restores it. */
+export function setDefaultPipelinesDir(dir: string | undefined): void {
+  nodeDir = dir;
+}
+
+/** Where a Node pipeline without pipelines_dir keeps its state. */
+export function defaultPipelinesDir(): string {
+  return nodeDir ?? ((isNode && process.env.PIPEBOOK_PIPELINES_DIR) || NODE_PIPELINES_DIR);
+}
 
 export function storeFor(pipelinesDir: string | undefined): PipelineStore {
   if (factory) return factory(pipelinesDir);
   if (pipelinesDir === ":memory:" || !isNode) return new MemoryStore(pipelinesDir ?? "memory");
-  return new LazyFileStore(pipelinesDir ?? nodeDefaultDir());
+  return new LazyFileStore(pipelinesDir ?? defaultPipelinesDir());
 }
 
 /** The file store, loaded on first use so that browser bundles never see node:fs. */

@@ -3,6 +3,7 @@
 import type { TReplaceStrategy } from "../../schema/types.ts";
 import type { Destination } from "../client.ts";
 import { DuckDBClient } from "./client.ts";
+import { defaultDestination } from "../default.ts";
 import { openDuckDB, type DuckDBHandle } from "./connection.ts";
 import { WasmDriver } from "./wasm_driver.ts";
 
@@ -60,5 +61,10 @@ export class DuckDBDestination implements Destination {
 }
 
 export function duckdb(target?: string | DuckDBHandle | null, options: DuckDBDestinationOptions = {}): DuckDBDestination {
+  // No argument: whatever the runtime registered (`pipebook run --destination`), else the notebook's database.
+  if (target === undefined || target === null) {
+    const replaced = defaultDestination(options);
+    if (replaced) return replaced;
+  }
   return new DuckDBDestination(target, options);
 }

@@ -3,7 +3,7 @@
 // console would print them.
 import { DataType, type Field, type Table } from "apache-arrow";
 import { decimalToString } from "../dlt/destinations/duckdb/results.ts";
-import type { DisplayRow } from "./api.ts";
+import type { DisplayRow } from "./outputs.ts";
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 

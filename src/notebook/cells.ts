@@ -2,8 +2,8 @@
 // its pipelines instrumented (progress, LoadInfo summary, CHECKPOINT after a load), and how
 // values and errors are turned into outputs.
 import * as dltModule from "../dlt/index.ts";
-import { CellSyntaxError } from "../notebook/compile.ts";
-import type { CellOutput, LoadSummary, RunEvent } from "./api.ts";
+import { CellSyntaxError } from "./compile.ts";
+import type { CellOutput, LoadSummary, RunEvent } from "./outputs.ts";
 import { inspect, recordsTable } from "./format.ts";
 
 type Emit = (event: RunEvent) => void;
@@ -195,23 +195,46 @@ function summarize(
   return { pipeline: p.pipeline_name, dataset: p.dataset_name, tables, newColumns, failedJobs, loadIds: [...info.loads_ids] };
 }
 
-/** Progress to the running cell, at most every 100 ms: the page stays calm on fast loads. */
-function progressReporter(p: Pipeline): (ev: dltModule.ProgressEvent) => void {
+/**
+ * Progress to the running cell, at most every 100 ms per step and target: the page stays calm on
+ * fast loads. The last count of a target is never dropped: it is sent before the next target's
+ * first, and at the end of the run (`flush`), so a finished step shows its true total.
+ */
+function progressReporter(p: Pipeline): ((ev: dltModule.ProgressEvent) => void) & { flush: () => void } {
   let last = 0;
-  let lastStep = "";
-  return (ev) => {
-    const now = performance.now();
-    if (ev.step === lastStep && now - last < 100) return;
-    last = now;
-    lastStep = ev.step;
+  let lastKey = "";
+  let held: dltModule.ProgressEvent | undefined;
+  const send = (ev: dltModule.ProgressEvent) =>
     current?.({
       kind: "progress",
       progress: { pipeline: p.pipeline_name, step: ev.step, target: ev.resource ?? ev.table, items: ev.items, done: ev.done, total: ev.total, file: ev.file, bytes: ev.bytes, totalBytes: ev.total_bytes },
     });
+  const report = (ev: dltModule.ProgressEvent) => {
+    const now = performance.now();
+    const key = `${ev.step}\u0000${ev.resource ?? ev.table ?? ""}`;
+    if (key === lastKey && now - last < 100) {
+      held = ev;
+      return;
+    }
+    if (held) send(held);
+    held = undefined;
+    last = now;
+    lastKey = key;
+    send(ev);
   };
+  return Object.assign(report, {
+    flush: () => {
+      if (held) send(held);
+      held = undefined;
+      lastKey = "";
+    },
+  });
 }
 
-export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns: DatasetColumns): Pipeline {
+/** Called with every LoadInfo a cell's pipeline returns (the CLI reports them as data). */
+export type LoadListener = (info: LoadInfo) => void;
+
+export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns: DatasetColumns, onLoad?: LoadListener): Pipeline {
   const userProgress = p.progress;
   const report = progressReporter(p);
   p.progress = (ev) => {
@@ -223,12 +246,15 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
     const before = await columns(p.dataset_name).catch(() => new Map<string, string>());
     try {
       const info = await run(data, options);
+      report.flush();
       if (!info) return info;
       reported.add(info);
       const after = await columns(p.dataset_name).catch(() => new Map<string, string>());
       emitOutput({ type: "load", text: String(info), summary: summarize(info, p, before, after) });
+      onLoad?.(info);
       return info;
     } finally {
+      report.flush();
       await afterWrite();
     }
   }) as Pipeline["run"];
@@ -244,9 +270,9 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
 }
 
 /** `dlt` as cells see it: the engine's API, with pipelines that report to the cell. */
-export function cellDlt(afterWrite: () => Promise<void>, columns: DatasetColumns): typeof dltModule {
+export function cellDlt(afterWrite: () => Promise<void>, columns: DatasetColumns, onLoad?: LoadListener): typeof dltModule {
   return {
     ...dltModule,
-    pipeline: (options?: Parameters<typeof dltModule.pipeline>[0]) => instrument(dltModule.pipeline(options), afterWrite, columns),
+    pipeline: (options?: Parameters<typeof dltModule.pipeline>[0]) => instrument(dltModule.pipeline(options), afterWrite, columns, onLoad),
   } as typeof dltModule;
 }

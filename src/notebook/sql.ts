@@ -1,11 +1,14 @@
 // SQL cells: the last statement's result is kept in DuckDB as a temp table and read in
 // windows (LIMIT/OFFSET), so a million-row result never crosses into JavaScript at once.
-import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import type { Table } from "apache-arrow";
-import type { ChartData, ColumnInfo, DisplayRow, ResultMeta } from "./api.ts";
+import type { SqlConnection } from "../dlt/destinations/duckdb/connection.ts";
+import type { ChartData, ColumnInfo, DisplayRow, ResultMeta } from "./outputs.ts";
 import { cellNumber, isNumericField, tableToDisplayRows } from "./format.ts";
 
 export const HEAD_ROWS = 200;
+
+/** All a result store needs: DuckDB-WASM's async connection in the browser, the blocking one in Node. */
+export type QueryConnection = Pick<SqlConnection, "query">;
 
 /** Splits on `;` outside quotes and comments; keeps non-empty statements. */
 export function splitStatements(sql: string): string[] {
@@ -58,7 +61,7 @@ export class ResultStore {
   private readonly results = new Map<string, StoredResult>();
   private seq = 0;
 
-  constructor(private readonly conn: AsyncDuckDBConnection) {}
+  constructor(private readonly conn: QueryConnection) {}
 
   private async describe(table: string): Promise<ColumnInfo[]> {
     const d = await this.conn.query(`DESCRIBE ${table}`);
@@ -86,10 +89,10 @@ export class ResultStore {
       const table = quoteIdent(`__pipebook_result_${id}`);
       try {
         await this.conn.query(`CREATE OR REPLACE TEMP TABLE ${table} AS ${last}`);
-      } catch (e) {
+      } catch {
         // Some results can't be a table (duplicate column names): read them whole instead;
-        // a query that is simply wrong fails again below with its own message.
-        return this.inline(key, last, wrote, started, e);
+        // a query that is simply wrong fails again below with its own message, not the wrapper's.
+        return this.inline(key, last, wrote, started);
       }
       this.results.set(key, { table });
       const count = await this.conn.query(`SELECT count(*) AS n FROM ${table}`);
@@ -101,13 +104,8 @@ export class ResultStore {
     return this.inline(key, last, wrote, started);
   }
 
-  private async inline(key: string, last: string, wrote: boolean, started: number, earlier?: unknown) {
-    let t: Table;
-    try {
-      t = await this.conn.query(last);
-    } catch (e) {
-      throw earlier ?? e;
-    }
+  private async inline(key: string, last: string, wrote: boolean, started: number) {
+    const t: Table = await this.conn.query(last);
     if (t.numCols === 0) return { wrote, message: "Done." };
     // INSERT/UPDATE/DELETE/COPY answer with one "Count" column: say it in words.
     if (writes(last) && t.numCols === 1 && t.schema.fields[0].name === "Count") {
@@ -165,6 +163,11 @@ export class ResultStore {
   async drop(key: string): Promise<void> {
     const r = this.results.get(key);
     this.results.delete(key);
-    if (r?.table) await this.conn.query(`DROP TABLE IF EXISTS ${r.table}`).catch(() => undefined);
+    if (!r?.table) return;
+    try {
+      await this.conn.query(`DROP TABLE IF EXISTS ${r.table}`);
+    } catch {
+      /* already gone with its connection */
+    }
   }
 }

@@ -1,0 +1,109 @@
+// Running cells, the part both runtimes share (the browser's worker and `pipebook run` in Node):
+// code cells in one session of shared bindings with `dlt`, `check`, `console` and `display`;
+// SQL cells against the notebook's database, their last result kept there for paging. Where that
+// database lives, and how a runaway cell is stopped, is each runtime's business.
+import {
+  cellConsole,
+  cellDlt,
+  check,
+  emitOutput,
+  errorOutput,
+  isReported,
+  setCurrentCell,
+  valueOutput,
+  type LoadListener,
+} from "./cells.ts";
+import type { CellLanguage } from "./compile.ts";
+import type { DefinedSourceInfo, RunEvent, RunReport, SqlOutcome } from "./outputs.ts";
+import { CellSession } from "./session.ts";
+import { ResultStore, quoteLiteral, type QueryConnection } from "./sql.ts";
+
+export interface CellRunnerOptions {
+  /** the connection SQL cells use; read when a cell runs (runtimes open the database late) */
+  connection: () => QueryConnection;
+  /** every LoadInfo a cell's pipeline.run returns, as the object */
+  onLoad?: LoadListener;
+}
+
+export class CellRunner {
+  readonly session: CellSession;
+  private store?: { conn: QueryConnection; results: ResultStore };
+
+  constructor(private readonly options: CellRunnerOptions) {
+    const dlt = cellDlt(() => this.checkpoint(), (dataset) => this.datasetColumns(dataset), options.onLoad);
+    this.session = new CellSession({ dlt, check, console: cellConsole, display: (v: unknown) => emitOutput(valueOutput(v)) });
+  }
+
+  private get conn(): QueryConnection {
+    return this.options.connection();
+  }
+
+  /** SQL results, kept per cell in the database and read in windows. */
+  get results(): ResultStore {
+    const conn = this.conn;
+    if (this.store?.conn !== conn) this.store = { conn, results: new ResultStore(conn) };
+    return this.store.results;
+  }
+
+  /** Makes a load durable in the database file at once (a no-op in memory). */
+  async checkpoint(): Promise<void> {
+    // Another connection's open transaction makes CHECKPOINT fail; the next write retries it.
+    try {
+      await this.conn.query("CHECKPOINT");
+    } catch {
+      /* retried after the next write */
+    }
+  }
+
+  /** "table\u0000column" → DuckDB type of a dataset's data tables: what a load added is new. */
+  async datasetColumns(dataset: string): Promise<Map<string, string>> {
+    const t = await this.conn.query(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ${quoteLiteral(dataset)} AND table_name NOT LIKE '\\_dlt\\_%' ESCAPE '\\'`,
+    );
+    const out = new Map<string, string>();
+    for (const r of t.toArray()) out.set(`${r.table_name}\u0000${r.column_name}`, String(r.data_type));
+    return out;
+  }
+
+  async runCode(cellId: string, source: string, language: CellLanguage, onEvent: (event: RunEvent) => void): Promise<RunReport> {
+    const started = performance.now();
+    const url = `cell-${cellId}.ts`;
+    const report: RunReport = { ok: false, elapsedMs: 0, sources: [], declared: [] };
+    setCurrentCell((event) => void onEvent(event));
+    try {
+      const compiled = this.session.compile(source, language, url);
+      report.sources = compiled.sources;
+      report.declared = compiled.declared.map((d) => d.name);
+      const r = await this.session.run(source, { language, url });
+      if (r.hasValue && !isReported(r.value)) emitOutput(valueOutput(r.value));
+      report.ok = true;
+    } catch (e) {
+      emitOutput(errorOutput(e, cellId));
+    } finally {
+      setCurrentCell(undefined);
+    }
+    report.elapsedMs = performance.now() - started;
+    return report;
+  }
+
+  async runSql(cellId: string, sql: string): Promise<SqlOutcome> {
+    const key = cellId.replace(/\W/g, "_");
+    try {
+      const { result, wrote, message } = await this.results.run(key, sql);
+      if (wrote) await this.checkpoint();
+      if (result) result.id = key;
+      return { ok: true, result, message };
+    } catch (e) {
+      return { ok: false, error: { type: "error", name: "SQL error", message: String((e as Error).message ?? e) } };
+    }
+  }
+
+  /** What a code cell would define, without running it (for the Load button). */
+  analyze(source: string, language: CellLanguage): DefinedSourceInfo[] {
+    try {
+      return this.session.compile(source, language).sources;
+    } catch {
+      return [];
+    }
+  }
+}
