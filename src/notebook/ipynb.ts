@@ -34,6 +34,17 @@ const LOAD_MIME = "application/vnd.pipebook.load+json";
 const RESULT_MIME = "application/vnd.pipebook.result+json";
 const VALUE_MIME = "application/vnd.pipebook.value+json";
 const CHECK_MIME = "application/vnd.pipebook.check+json";
+const WARNING_MIME = "application/vnd.pipebook.warning+json";
+
+/**
+ * The plain-text form of a load: one line. Cells usually print LoadInfo themselves, so
+ * nbconvert and GitHub would otherwise show it twice; the full text rides in the load MIME.
+ */
+export function loadLine(s: LoadSummary): string {
+  const rows = s.tables.filter((t) => !t.name.startsWith("_dlt_")).reduce((a, t) => a + t.rows, 0);
+  const failed = s.failedJobs.length ? `, ${s.failedJobs.length} failed job(s)` : "";
+  return `Pipeline ${s.pipeline}: ${rows.toLocaleString("en")} row(s) loaded into ${s.dataset}${failed}`;
+}
 
 /** Jupyter's multiline strings: lines that keep their "\n", the last without. */
 function lines(text: string): string[] {
@@ -70,8 +81,10 @@ function outputToJupyter(o: CellOutput, count: number | null): Json | undefined 
       return { output_type: "display_data", data: { "text/plain": lines(o.text) }, metadata: {} };
     case "check":
       return { output_type: "display_data", data: { "text/plain": [`✓ ${o.text}`], [CHECK_MIME]: { text: o.text } }, metadata: {} };
+    case "warning":
+      return { output_type: "display_data", data: { "text/plain": lines(`Warning: ${o.text}`), [WARNING_MIME]: { text: o.text } }, metadata: {} };
     case "load":
-      return { output_type: "display_data", data: { "text/plain": lines(o.text), [LOAD_MIME]: o.summary }, metadata: {} };
+      return { output_type: "display_data", data: { "text/plain": [loadLine(o.summary)], [LOAD_MIME]: { ...o.summary, loadInfo: o.text } }, metadata: {} };
     case "value": {
       const data: Json = { "text/plain": lines(o.text) };
       if (o.table) {
@@ -136,7 +149,13 @@ function outputFromJupyter(o: unknown): CellOutput | undefined {
     case "execute_result":
     case "display_data": {
       if (isObject(data[CHECK_MIME])) return { type: "check", text: String(data[CHECK_MIME].text) };
-      if (isObject(data[LOAD_MIME])) return { type: "load", text: text(data, "text/plain") ?? "", summary: data[LOAD_MIME] as unknown as LoadSummary };
+      if (isObject(data[WARNING_MIME])) return { type: "warning", text: String(data[WARNING_MIME].text) };
+      if (isObject(data[LOAD_MIME])) {
+        const { loadInfo, ...summary } = data[LOAD_MIME];
+        // Files written before the one-line plain text kept LoadInfo there.
+        const full = typeof loadInfo === "string" ? loadInfo : (text(data, "text/plain") ?? "");
+        return { type: "load", text: full, summary: summary as unknown as LoadSummary };
+      }
       if (isObject(data[RESULT_MIME])) return { type: "result", result: data[RESULT_MIME] as unknown as ResultMeta, stale: true };
       const plain = text(data, "text/plain");
       if (isObject(data[VALUE_MIME])) return { type: "value", text: plain ?? "", table: data[VALUE_MIME] as never };

@@ -49,6 +49,8 @@ export type CellOutput =
   | { type: "load"; text: string; summary: LoadSummary }
   | { type: "result"; result: ResultMeta; stale?: boolean }
   | { type: "info"; text: string }
+  /** what the engine warned about while the cell ran (dlt's logger warnings) */
+  | { type: "warning"; text: string }
   /** a passed `check(condition, what)`: a step that verified its own outcome */
   | { type: "check"; text: string };
 

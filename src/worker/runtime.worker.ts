@@ -8,10 +8,11 @@ import { CellSession } from "../notebook/session.ts";
 import type { DuckDBHandle } from "../dlt/destinations/duckdb/connection.ts";
 import type { RunEvent, RuntimeApi, RunReport } from "./api.ts";
 import { readCatalog, readPipelines } from "./catalog.ts";
-import { cellConsole, cellDlt, check, emitOutput, errorOutput, isReported, setCurrentCell, valueOutput } from "./cells.ts";
+import { captureEngineWarnings, cellConsole, cellDlt, check, emitOutput, errorOutput, isReported, setCurrentCell, valueOutput } from "./cells.ts";
 import { OPFS_PATH, openDatabase, type OpenDatabase } from "./duckdb.ts";
 import { ResultStore, quoteIdent, quoteLiteral } from "./sql.ts";
 import { IdbStore } from "../dlt/storage/idb_store.ts";
+import { recordedLoadRows } from "./loadlog.ts";
 
 let opened: Promise<OpenDatabase> | undefined;
 let uiConn: AsyncDuckDBConnection;
@@ -59,6 +60,8 @@ dltModule.setDuckDBOpener(async (path) => {
   const { db } = await open({ memory: true });
   return { connection: await db.connect(), location: "duckdb:///:memory:", close: () => db.terminate() };
 });
+
+captureEngineWarnings();
 
 // Errors from work a cell left running (an unawaited promise, a timer) still reach a cell.
 self.addEventListener("unhandledrejection", (e) => {
@@ -120,7 +123,7 @@ const api: RuntimeApi = {
   },
 
   catalog: async () => readCatalog(uiConn),
-  pipelines: async () => readPipelines(uiConn),
+  pipelines: async () => readPipelines(uiConn, await recordedLoadRows()),
 
   async reset(dataset, pipelines) {
     await uiConn.query(`DROP SCHEMA IF EXISTS ${quoteIdent(dataset)} CASCADE`);

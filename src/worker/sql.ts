@@ -106,7 +106,10 @@ export class ResultStore {
     try {
       t = await this.conn.query(last);
     } catch (e) {
-      throw earlier ?? e;
+      // The user's own statement failing says what is wrong in their words; the CREATE TABLE
+      // wrapper's error would quote our scratch table's name.
+      void earlier;
+      throw e;
     }
     if (t.numCols === 0) return { wrote, message: "Done." };
     // INSERT/UPDATE/DELETE/COPY answer with one "Count" column: say it in words.

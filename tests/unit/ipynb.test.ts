@@ -155,3 +155,17 @@ describe("share links", () => {
     assertNbformat4(toIpynb(tutorialNotebook()));
   });
 });
+
+describe("load and warning outputs in .ipynb", () => {
+  it("a load's plain text is one line; LoadInfo itself rides in pipebook's MIME and comes back", () => {
+    const nb = sample();
+    nb.cells[1].outputs.push({ type: "warning", text: "merge table t has no primary key" });
+    const doc = toIpynb(nb);
+    const outs = doc.cells[1].outputs as any[];
+    expect(outs[2].data["text/plain"]).toEqual(["Pipeline p: 2 row(s) loaded into d"]);
+    expect(outs[3].data["text/plain"]).toEqual(["Warning: merge table t has no primary key"]);
+    const back = fromIpynb(JSON.stringify(doc));
+    expect(back.cells[1].outputs[2]).toEqual(nb.cells[1].outputs[2]);
+    expect(back.cells[1].outputs[3]).toEqual({ type: "warning", text: "merge table t has no primary key" });
+  });
+});
