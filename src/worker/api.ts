@@ -67,6 +67,15 @@ export interface RunReport {
   sources: DefinedSourceInfo[];
   /** names bound by the cell, offered by editor completion in later cells */
   declared: string[];
+  /** names it takes from earlier cells (or globals): what makes it stale */
+  used: string[];
+}
+
+/** What a code cell defines and uses, read from its source without running it. */
+export interface CellAnalysis {
+  sources: DefinedSourceInfo[];
+  declared: string[];
+  used: string[];
 }
 
 export interface DatabaseInfo {
@@ -166,5 +175,5 @@ export interface RuntimeApi {
   reset(dataset: string, pipelines: string[]): Promise<void>;
   checkpoint(): Promise<void>;
   /** what a code cell would define, without running it (for the Load button) */
-  analyze(source: string, language: "ts" | "js"): Promise<DefinedSourceInfo[]>;
+  analyze(source: string, language: "ts" | "js"): Promise<CellAnalysis>;
 }

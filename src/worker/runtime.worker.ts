@@ -83,12 +83,13 @@ const api: RuntimeApi = {
     await database();
     const started = performance.now();
     const url = `cell-${cellId}.ts`;
-    const report: RunReport = { ok: false, elapsedMs: 0, sources: [], declared: [] };
+    const report: RunReport = { ok: false, elapsedMs: 0, sources: [], declared: [], used: [] };
     setCurrentCell((event) => void onEvent(event));
     try {
       const compiled = session.compile(source, language, url);
       report.sources = compiled.sources;
       report.declared = compiled.declared.map((d) => d.name);
+      report.used = compiled.used;
       const r = await session.run(source, { language, url });
       if (r.hasValue && !isReported(r.value)) emitOutput(valueOutput(r.value));
       report.ok = true;
@@ -136,9 +137,10 @@ const api: RuntimeApi = {
 
   async analyze(source, language) {
     try {
-      return session.compile(source, language).sources;
+      const c = session.compile(source, language);
+      return { sources: c.sources, declared: c.declared.map((d) => d.name), used: c.used };
     } catch {
-      return [];
+      return { sources: [], declared: [], used: [] };
     }
   },
 };
