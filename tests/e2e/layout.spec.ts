@@ -22,6 +22,9 @@ for (const width of [400, 768, 1280]) {
     await first.scrollIntoViewIfNeeded();
     await noSidewaysScroll(page, width);
     await page.screenshot({ path: `test-results/layout-${width}.png` });
+    await first.getByTestId("load-summary").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `test-results/layout-${width}-output.png` });
+    await noSidewaysScroll(page, width);
 
     const toolbar = page.getByRole("toolbar", { name: "Notebook actions" });
     for (const b of await toolbar.getByRole("button").all()) {
