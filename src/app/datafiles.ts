@@ -21,7 +21,7 @@ export async function addDataFile(file: File, runtime: Runtime, nb: NotebookCont
     }
     const added = nb.add("code", nb.selected, source);
     const cell = nb.cell(added.id);
-    if (cell) cell.sources = await api.analyze(source, "ts");
+    if (cell) cell.sources = (await api.analyze(source, "ts")).sources;
     const mb = file.size / 1e6;
     const size = mb >= 1 ? `${mb.toFixed(1)} MB` : `${Math.max(1, Math.round(file.size / 1e3))} kB`;
     return { kind: "notice", text: `Added ${name} (${size}), kept in this browser. The new cell reads it; press Load… on it to load it into a dataset.` };

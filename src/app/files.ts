@@ -37,7 +37,10 @@ export async function fetchNotebook(param: string): Promise<OpenedNotebook> {
   if (url.origin !== location.origin) {
     throw new NotebookFileError(`?notebook= opens files from ${location.origin} only, not ${url.origin}. Download the file and open it instead.`);
   }
-  const res = await fetch(url, { cache: "no-cache" });
+  const res = await fetch(url, { cache: "no-cache", headers: { accept: "application/x-ipynb+json, application/json" } });
+  // A single-page server answers a missing file with its index page: that is a 404 too.
+  const isPage = /text\/html/i.test(res.headers.get("content-type") ?? "");
+  if (res.status === 404 || (res.ok && isPage)) throw new NotebookFileError(`Could not open ${url.pathname}: not found (404).`);
   if (!res.ok) throw new NotebookFileError(`Could not open ${url.pathname}: the server answered ${res.status} ${res.statusText}`.trim());
   const title = decodeURIComponent(url.pathname.split("/").pop() ?? "").replace(/\.ipynb$/i, "") || "Opened notebook";
   try {

@@ -23,6 +23,8 @@ export function outputText(o: CellOutput): string {
       return o.text;
     case "check":
       return `✓ ${o.text}`;
+    case "warning":
+      return `Warning: ${o.text}`;
     case "value":
       return o.table ? textTable(o.table.columns, o.table.rows, o.table.total) : o.text;
     case "result": {

@@ -5,6 +5,7 @@ import * as dltModule from "../dlt/index.ts";
 import { CellSyntaxError } from "./compile.ts";
 import type { CellOutput, LoadSummary, RunEvent } from "./outputs.ts";
 import { inspect, recordsTable } from "./format.ts";
+import { recordLoadRows, rowsLoaded } from "./loadlog.ts";
 
 type Emit = (event: RunEvent) => void;
 
@@ -47,6 +48,18 @@ export function setCurrentCell(emit: Emit | undefined): void {
   current = emit;
   streamed = 0;
   truncated = false;
+}
+
+/**
+ * dlt's warnings go through console.warn (its logger): while a cell runs they become the cell's
+ * warnings, so the person sees them, not only the browser console.
+ */
+export function captureEngineWarnings(target: Pick<Console, "warn"> = console): void {
+  const original = target.warn.bind(target);
+  target.warn = (...a: unknown[]) => {
+    if (current) emitOutput({ type: "warning", text: text(a) });
+    original(...a);
+  };
 }
 
 export function emitOutput(output: CellOutput): void {
@@ -192,6 +205,9 @@ function summarize(
   const failedJobs = info.load_packages.flatMap((pkg) =>
     pkg.jobs.failed_jobs.map((j) => ({ table: j.job_file_info.table_name, message: String(j.failed_message ?? "") })),
   );
+  // Rows loaded, not rows attempted: a failed job's rows never reached its table.
+  const failedTables = new Set(failedJobs.map((j) => j.table));
+  for (const t of tables) if (failedTables.has(t.name)) t.rows = 0;
   return { pipeline: p.pipeline_name, dataset: p.dataset_name, tables, newColumns, failedJobs, loadIds: [...info.loads_ids] };
 }
 
@@ -249,6 +265,7 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
       report.flush();
       if (!info) return info;
       reported.add(info);
+      await recordLoadRows(rowsLoaded(info)).catch(() => undefined);
       const after = await columns(p.dataset_name).catch(() => new Map<string, string>());
       emitOutput({ type: "load", text: String(info), summary: summarize(info, p, before, after) });
       onLoad?.(info);

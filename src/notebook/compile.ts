@@ -33,6 +33,8 @@ export interface CompiledCell {
   declared: Array<{ name: string; kind: BindingKind }>;
   /** top-level `const x = dlt.resource/source/transformer(...)`: what the Load dialog offers */
   sources: DefinedSource[];
+  /** names the cell reads or writes without declaring them: what it takes from earlier cells */
+  used: string[];
   hasLastExpression: boolean;
 }
 
@@ -101,6 +103,141 @@ function boundAnywhere(program: any): Set<string> {
     }
   }
   return new Set(names);
+}
+
+const SCOPES = /^(Program|BlockStatement|StaticBlock|SwitchStatement|CatchClause|ForStatement|ForInStatement|ForOfStatement|FunctionDeclaration|FunctionExpression|ArrowFunctionExpression|ClassExpression)$/;
+
+/** `var` anywhere in a function body (not in nested functions): it belongs to the function. */
+function hoistedVars(body: any, out: string[]): void {
+  for (const n of nodes(body)) {
+    if (n.type === "VariableDeclaration" && n.kind === "var") for (const d of n.declarations) patternNames(d.id, out);
+  }
+}
+
+function declaredBy(node: any): Set<string> {
+  const out: string[] = [];
+  const statements = (list: any[]) => {
+    for (const st of list ?? []) {
+      if (st.type === "VariableDeclaration") for (const d of st.declarations) patternNames(d.id, out);
+      else if ((st.type === "FunctionDeclaration" || st.type === "ClassDeclaration") && st.id) out.push(st.id.name);
+    }
+  };
+  switch (node.type) {
+    case "Program":
+    case "BlockStatement":
+    case "StaticBlock":
+      statements(node.body);
+      break;
+    case "SwitchStatement":
+      for (const c of node.cases) statements(c.consequent);
+      break;
+    case "CatchClause":
+      patternNames(node.param, out);
+      break;
+    case "ForStatement":
+      if (node.init?.type === "VariableDeclaration") statements([node.init]);
+      break;
+    case "ForInStatement":
+    case "ForOfStatement":
+      if (node.left.type === "VariableDeclaration") statements([node.left]);
+      break;
+    case "ClassExpression":
+      if (node.id) out.push(node.id.name);
+      break;
+    default: // functions
+      if (node.type === "FunctionExpression" && node.id) out.push(node.id.name);
+      for (const p of node.params) patternNames(p, out);
+      if (node.body?.type === "BlockStatement") {
+        // nested functions' vars are theirs: only walk this body's own statements for `var`
+        const own: string[] = [];
+        hoistedVars({ ...node.body, body: node.body.body.filter((b: any) => !/Function/.test(b.type)) }, own);
+        out.push(...own);
+      }
+  }
+  return new Set(out);
+}
+
+/**
+ * Names read or written that no scope inside the cell binds: what the cell takes from cells run
+ * before it (and from globals). Property names, labels and declared names are not references.
+ */
+export function freeNames(program: any): string[] {
+  const out = new Set<string>();
+  const bound = (name: string, scopes: Set<string>[]) => scopes.some((s) => s.has(name));
+  const pattern = (p: any, scopes: Set<string>[]): void => {
+    if (!p) return;
+    switch (p.type) {
+      case "Identifier":
+        return;
+      case "ObjectPattern":
+        for (const prop of p.properties) {
+          if (prop.type === "RestElement") pattern(prop.argument, scopes);
+          else {
+            if (prop.computed) visit(prop.key, scopes);
+            pattern(prop.value, scopes);
+          }
+        }
+        return;
+      case "ArrayPattern":
+        for (const e of p.elements) pattern(e, scopes);
+        return;
+      case "RestElement":
+        return pattern(p.argument, scopes);
+      case "AssignmentPattern":
+        pattern(p.left, scopes);
+        return visit(p.right, scopes);
+      default:
+        return visit(p, scopes); // a member expression as an assignment target
+    }
+  };
+  const visit = (node: any, scopes: Set<string>[]): void => {
+    if (!node || typeof node.type !== "string") return;
+    if (node.type === "Identifier") {
+      if (!bound(node.name, scopes)) out.add(node.name);
+      return;
+    }
+    const inner = SCOPES.test(node.type) ? [...scopes, declaredBy(node)] : scopes;
+    switch (node.type) {
+      case "VariableDeclarator":
+        pattern(node.id, inner);
+        return visit(node.init, inner);
+      case "FunctionDeclaration":
+      case "FunctionExpression":
+      case "ArrowFunctionExpression":
+        for (const p of node.params) pattern(p, inner);
+        return visit(node.body, inner);
+      case "ClassDeclaration":
+      case "ClassExpression":
+        visit(node.superClass, inner);
+        return visit(node.body, inner);
+      case "CatchClause":
+        pattern(node.param, inner);
+        return visit(node.body, inner);
+      case "MemberExpression":
+        visit(node.object, inner);
+        if (node.computed) visit(node.property, inner);
+        return;
+      case "Property":
+      case "MethodDefinition":
+      case "PropertyDefinition":
+        if (node.computed) visit(node.key, inner);
+        else if (node.shorthand && node.value?.type === "Identifier") return visit(node.value, inner);
+        return visit(node.value, inner);
+      case "LabeledStatement":
+        return visit(node.body, inner);
+      case "BreakStatement":
+      case "ContinueStatement":
+      case "MetaProperty":
+        return;
+    }
+    for (const key of Object.keys(node)) {
+      const v = node[key];
+      if (Array.isArray(v)) for (const c of v) visit(c, inner);
+      else if (v && typeof v === "object" && typeof v.type === "string") visit(v, inner);
+    }
+  };
+  visit(program, []);
+  return [...out];
 }
 
 /** `x = ...`, `x += ...`, `x++` on the given names. */
@@ -296,7 +433,7 @@ export function compileCell(source: string, options: CompileOptions = {}): Compi
 
   const url = options.url ?? "cell.js";
   const code = `(async function (__pb_scope, __pb_rt) { ${prelude}\n${text}\n})\n//# sourceURL=${url}`;
-  return { code, declared, sources, hasLastExpression };
+  return { code, declared, sources, used: freeNames(program), hasLastExpression };
 }
 
 export interface CellRuntime {

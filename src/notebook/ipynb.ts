@@ -34,6 +34,17 @@ const LOAD_MIME = "application/vnd.pipebook.load+json";
 const RESULT_MIME = "application/vnd.pipebook.result+json";
 const VALUE_MIME = "application/vnd.pipebook.value+json";
 const CHECK_MIME = "application/vnd.pipebook.check+json";
+const WARNING_MIME = "application/vnd.pipebook.warning+json";
+
+/**
+ * The plain-text form of a load: one line. Cells usually print LoadInfo themselves, so
+ * nbconvert and GitHub would otherwise show it twice; the full text rides in the load MIME.
+ */
+export function loadLine(s: LoadSummary): string {
+  const rows = s.tables.filter((t) => !t.name.startsWith("_dlt_")).reduce((a, t) => a + t.rows, 0);
+  const failed = s.failedJobs.length ? `, ${s.failedJobs.length} failed job(s)` : "";
+  return `Pipeline ${s.pipeline}: ${rows.toLocaleString("en")} row(s) loaded into ${s.dataset}${failed}`;
+}
 
 /** Jupyter's multiline strings: lines that keep their "\n", the last without. */
 function lines(text: string): string[] {
@@ -70,8 +81,10 @@ function outputToJupyter(o: CellOutput, count: number | null): Json | undefined 
       return { output_type: "display_data", data: { "text/plain": lines(o.text) }, metadata: {} };
     case "check":
       return { output_type: "display_data", data: { "text/plain": [`✓ ${o.text}`], [CHECK_MIME]: { text: o.text } }, metadata: {} };
+    case "warning":
+      return { output_type: "display_data", data: { "text/plain": lines(`Warning: ${o.text}`), [WARNING_MIME]: { text: o.text } }, metadata: {} };
     case "load":
-      return { output_type: "display_data", data: { "text/plain": lines(o.text), [LOAD_MIME]: o.summary }, metadata: {} };
+      return { output_type: "display_data", data: { "text/plain": [loadLine(o.summary)], [LOAD_MIME]: { ...o.summary, loadInfo: o.text } }, metadata: {} };
     case "value": {
       const data: Json = { "text/plain": lines(o.text) };
       if (o.table) {
@@ -200,7 +213,18 @@ function outputFromJupyter(o: unknown): CellOutput | undefined {
         if (!isObject(check) || !isString(check.text)) throw new BadOutput(`its check (\`${CHECK_MIME}\`) is malformed`);
         return { type: "check", text: check.text };
       }
-      if (data[LOAD_MIME] !== undefined) return { type: "load", text: text(data, "text/plain") ?? "", summary: loadSummary(data[LOAD_MIME]) };
+      if (data[WARNING_MIME] !== undefined) {
+        const warning = data[WARNING_MIME];
+        if (!isObject(warning) || !isString(warning.text)) throw new BadOutput(`its warning (\`${WARNING_MIME}\`) is malformed`);
+        return { type: "warning", text: warning.text };
+      }
+      if (data[LOAD_MIME] !== undefined) {
+        const raw = data[LOAD_MIME];
+        const { loadInfo, ...summary } = isObject(raw) ? raw : { loadInfo: undefined };
+        // Files written before the one-line plain text kept LoadInfo there.
+        const full = typeof loadInfo === "string" ? loadInfo : (text(data, "text/plain") ?? "");
+        return { type: "load", text: full, summary: loadSummary(isObject(raw) ? summary : raw) };
+      }
       if (data[RESULT_MIME] !== undefined) return { type: "result", result: resultMeta(data[RESULT_MIME]), stale: true };
       const plain = text(data, "text/plain");
       if (data[VALUE_MIME] !== undefined) return { type: "value", text: plain ?? "", table: valueTable(data[VALUE_MIME]) };

@@ -48,3 +48,22 @@ export function loadCall(c: LoadChoice): string {
     `console.log(String(load_info));`,
   ].join("\n");
 }
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Does this cell's code pass `name` (or `name()`) to a pipeline's run? */
+export function loadsResource(source: string, name: string): boolean {
+  return new RegExp(`\\.run\\(\\s*${escapeRe(name)}\\s*(\\(|,|\\))`).test(source);
+}
+
+/**
+ * Where the Load dialog's cell goes: after the last cell that already loads the same resource
+ * (below the defining cell), else right after the defining cell. Repeated loads then read top to
+ * bottom in the order they ran, and Run all replays them in that order.
+ */
+export function loadCellAfter(cells: ReadonlyArray<{ id: string; source: string }>, definingId: string, name: string): string {
+  const at = cells.findIndex((c) => c.id === definingId);
+  let after = definingId;
+  for (const c of cells.slice(at + 1)) if (loadsResource(c.source, name)) after = c.id;
+  return after;
+}

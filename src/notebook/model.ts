@@ -44,3 +44,10 @@ export function persistableOutputs(outputs: CellOutput[]): CellOutput[] {
     o.type === "result" ? { ...o, stale: true, result: { ...o.result, head: o.result.head.slice(0, 50) } } : o,
   );
 }
+
+/** Same title and the same cells (kind, language, source): opening it again would only make a copy. */
+export function sameContent(a: Notebook, b: Notebook): boolean {
+  const key = (n: Notebook) =>
+    JSON.stringify([n.title.trim(), n.cells.map((c) => [c.kind, c.kind === "code" ? (c.language ?? "ts") : "", c.source])]);
+  return key(a) === key(b);
+}

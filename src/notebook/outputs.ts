@@ -55,6 +55,8 @@ export type CellOutput =
   | { type: "load"; text: string; summary: LoadSummary }
   | { type: "result"; result: ResultMeta; stale?: boolean }
   | { type: "info"; text: string }
+  /** what the engine warned about while the cell ran (dlt's logger warnings) */
+  | { type: "warning"; text: string }
   /** a passed `check(condition, what)`: a step that verified its own outcome */
   | { type: "check"; text: string };
 
@@ -71,6 +73,8 @@ export interface RunReport {
   sources: DefinedSourceInfo[];
   /** names bound by the cell, offered by editor completion in later cells */
   declared: string[];
+  /** names it takes from earlier cells (or globals): what makes it stale */
+  used: string[];
 }
 
 export interface ChartData {
@@ -88,4 +92,11 @@ export function sqlOutput(outcome: SqlOutcome): CellOutput | undefined {
   if (!outcome.ok) return outcome.error;
   if (outcome.result) return { type: "result", result: outcome.result };
   return outcome.message ? { type: "info", text: outcome.message } : undefined;
+}
+
+/** What a code cell defines and uses, read from its source without running it. */
+export interface CellAnalysis {
+  sources: DefinedSourceInfo[];
+  declared: string[];
+  used: string[];
 }

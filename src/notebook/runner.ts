@@ -14,7 +14,7 @@ import {
   type LoadListener,
 } from "./cells.ts";
 import type { CellLanguage } from "./compile.ts";
-import type { DefinedSourceInfo, RunEvent, RunReport, SqlOutcome } from "./outputs.ts";
+import type { CellAnalysis, RunEvent, RunReport, SqlOutcome } from "./outputs.ts";
 import { CellSession } from "./session.ts";
 import { ResultStore, quoteLiteral, type QueryConnection } from "./sql.ts";
 
@@ -68,12 +68,13 @@ export class CellRunner {
   async runCode(cellId: string, source: string, language: CellLanguage, onEvent: (event: RunEvent) => void): Promise<RunReport> {
     const started = performance.now();
     const url = `cell-${cellId}.ts`;
-    const report: RunReport = { ok: false, elapsedMs: 0, sources: [], declared: [] };
+    const report: RunReport = { ok: false, elapsedMs: 0, sources: [], declared: [], used: [] };
     setCurrentCell((event) => void onEvent(event));
     try {
       const compiled = this.session.compile(source, language, url);
       report.sources = compiled.sources;
       report.declared = compiled.declared.map((d) => d.name);
+      report.used = compiled.used;
       const r = await this.session.run(source, { language, url });
       if (r.hasValue && !isReported(r.value)) emitOutput(valueOutput(r.value));
       report.ok = true;
@@ -98,12 +99,13 @@ export class CellRunner {
     }
   }
 
-  /** What a code cell would define, without running it (for the Load button). */
-  analyze(source: string, language: CellLanguage): DefinedSourceInfo[] {
+  /** What a code cell would define and use, without running it (Load button, stale marks). */
+  analyze(source: string, language: CellLanguage): CellAnalysis {
     try {
-      return this.session.compile(source, language).sources;
+      const c = this.session.compile(source, language);
+      return { sources: c.sources, declared: c.declared.map((d) => d.name), used: c.used };
     } catch {
-      return [];
+      return { sources: [], declared: [], used: [] };
     }
   }
 }

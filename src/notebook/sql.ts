@@ -104,8 +104,16 @@ export class ResultStore {
     return this.inline(key, last, wrote, started);
   }
 
-  private async inline(key: string, last: string, wrote: boolean, started: number) {
-    const t: Table = await this.conn.query(last);
+  private async inline(key: string, last: string, wrote: boolean, started: number, earlier?: unknown) {
+    let t: Table;
+    try {
+      t = await this.conn.query(last);
+    } catch (e) {
+      // The user's own statement failing says what is wrong in their words; the CREATE TABLE
+      // wrapper's error would quote our scratch table's name.
+      void earlier;
+      throw e;
+    }
     if (t.numCols === 0) return { wrote, message: "Done." };
     // INSERT/UPDATE/DELETE/COPY answer with one "Count" column: say it in words.
     if (writes(last) && t.numCols === 1 && t.schema.fields[0].name === "Count") {

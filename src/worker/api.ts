@@ -1,10 +1,12 @@
 // What crosses the boundary between the page and the runtime worker. Plain data only: it is
 // structured-cloned by Comlink, so no class instances, functions or bigints in outputs.
 
-import type { CellOutput, ChartData, DefinedSourceInfo, DisplayRow, ResultMeta, RunEvent, RunReport, SqlOutcome } from "../notebook/outputs.ts";
+import type { CellAnalysis, CellOutput, ChartData, DefinedSourceInfo, DisplayRow, ResultMeta, RunEvent, RunReport, SqlOutcome } from "../notebook/outputs.ts";
 
 // What a cell run produces belongs to the notebook (both runtimes make it); re-exported for the page.
-export type { CellOutput, ChartData, ColumnInfo, DefinedSourceInfo, DisplayRow, LoadSummary, ProgressInfo, ResultMeta, RunEvent, RunReport, SqlOutcome } from "../notebook/outputs.ts";
+export type { CellAnalysis, CellOutput, ChartData, ColumnInfo, DefinedSourceInfo, DisplayRow, LoadSummary, ProgressInfo, ResultMeta, RunEvent, RunReport, SqlOutcome } from "../notebook/outputs.ts";
+
+
 
 export interface DatabaseInfo {
   persistent: boolean;
@@ -99,5 +101,5 @@ export interface RuntimeApi {
   /** keeps a data file in this browser (OPFS `files/`), where `dlt.sources.filesystem` reads it */
   addDataFile(name: string, file: Blob): Promise<void>;
   /** what a code cell would define, without running it (for the Load button) */
-  analyze(source: string, language: "ts" | "js"): Promise<DefinedSourceInfo[]>;
+  analyze(source: string, language: "ts" | "js"): Promise<CellAnalysis>;
 }

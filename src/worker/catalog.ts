@@ -131,7 +131,8 @@ function cursorsOf(state: Record<string, any>): IncrementalCursor[] {
   return out;
 }
 
-export async function readPipelines(conn: Queryable): Promise<PipelineInfo[]> {
+/** `recorded`: rows each load loaded, kept when it ran; loads without a record count what survives. */
+export async function readPipelines(conn: Queryable, recorded: Record<string, Record<string, number>> = {}): Promise<PipelineInfo[]> {
   const datasets = rowsOf(
     await select(
       conn,
@@ -185,7 +186,7 @@ export async function readPipelines(conn: Queryable): Promise<PipelineInfo[]> {
         stateJson: JSON.stringify(JSON.parse(jsonText(state)), null, 2),
         loads: loads
           .filter((l) => mine(l.schema_name))
-          .map((l) => ({ loadId: String(l.load_id), schemaName: String(l.schema_name), status: num(l.status), insertedAt: when(l.inserted_at), rows: rowsByLoad.get(String(l.load_id)) ?? {} })),
+          .map((l) => ({ loadId: String(l.load_id), schemaName: String(l.schema_name), status: num(l.status), insertedAt: when(l.inserted_at), rows: recorded[String(l.load_id)] ?? rowsByLoad.get(String(l.load_id)) ?? {} })),
         schemas: versions
           .filter((v) => mine(v.schema_name))
           .map((v) => ({ schemaName: String(v.schema_name), version: num(v.version), engineVersion: num(v.engine_version), insertedAt: when(v.inserted_at), hash: String(v.version_hash) })),

@@ -7,7 +7,7 @@ import * as dltModule from "../dlt/index.ts";
 import type { DuckDBHandle } from "../dlt/destinations/duckdb/connection.ts";
 import type { RuntimeApi } from "./api.ts";
 import { readCatalog, readPipelines } from "./catalog.ts";
-import { emitOutput } from "../notebook/cells.ts";
+import { captureEngineWarnings, emitOutput } from "../notebook/cells.ts";
 import { CellRunner } from "../notebook/runner.ts";
 import { OPFS_PATH, openDatabase, type OpenDatabase } from "./duckdb.ts";
 import { quoteIdent } from "../notebook/sql.ts";
@@ -15,6 +15,7 @@ import { IdbStore } from "../dlt/storage/idb_store.ts";
 import { exportInline, exportRelation } from "./export.ts";
 import { opfsFileStorage, storeDataFile } from "./opfs_files.ts";
 import { dltTypes } from "./catalog.ts";
+import { recordedLoadRows } from "../notebook/loadlog.ts";
 
 let opened: Promise<OpenDatabase> | undefined;
 let uiConn: AsyncDuckDBConnection;
@@ -51,6 +52,8 @@ dltModule.setDuckDBOpener(async (path) => {
   return { connection: await db.connect(), location: "duckdb:///:memory:", close: () => db.terminate() };
 });
 
+captureEngineWarnings();
+
 // Errors from work a cell left running (an unawaited promise, a timer) still reach a cell.
 self.addEventListener("unhandledrejection", (e) => {
   emitOutput({ type: "stream", name: "stderr", text: `Unhandled rejection: ${String((e.reason as Error)?.stack ?? e.reason)}` });
@@ -84,7 +87,7 @@ const api: RuntimeApi = {
   },
 
   catalog: async () => readCatalog(uiConn),
-  pipelines: async () => readPipelines(uiConn),
+  pipelines: async () => readPipelines(uiConn, await recordedLoadRows()),
 
   async reset(dataset, pipelines) {
     await uiConn.query(`DROP SCHEMA IF EXISTS ${quoteIdent(dataset)} CASCADE`);

@@ -96,15 +96,26 @@ test("a dropped file opens; ?notebook= opens a same-origin file and refuses othe
   await page.dispatchEvent("main.cells", "drop", { dataTransfer: dt });
   await expect(page.getByTestId("file-message")).toContainText('Opened "A REST API in one config" from dropped.ipynb');
 
+  const droppedUrl = page.url();
+  const count = await page.getByRole("navigation", { name: "Notebooks" }).getByRole("listitem").count();
+  // The same file again: no second copy unless asked for.
   await page.goto("/?notebook=/notebooks/rest-api-demo.ipynb");
   await ready(page);
-  await expect(page.getByTestId("file-message")).toContainText('Opened "A REST API in one config"');
+  const already = page.getByRole("dialog", { name: "Already here" });
+  await expect(already).toContainText('"A REST API in one config" in your notebooks has the same cells');
+  await already.getByRole("button", { name: "Switch to it" }).click();
+  await expect(page).toHaveURL(droppedUrl);
+  await expect(page.getByRole("navigation", { name: "Notebooks" }).getByRole("listitem")).toHaveCount(count);
   await expect(page).not.toHaveURL(/notebook=/);
   expect(await cellTexts(page)).toEqual(["markdown", "code", "sql"]);
   // It runs against the demo API the app serves itself.
   await page.getByRole("button", { name: "Run all" }).click();
   await expect(cell(page, 1).getByTestId("stream")).toContainText("1 load package(s) were loaded", { timeout: 30_000 });
   await expect(cell(page, 2).getByTestId("sql-result")).toContainText("rows");
+
+  await page.goto("/?notebook=/notebooks/missing.ipynb");
+  await ready(page);
+  await expect(page.getByTestId("file-message")).toContainText("Could not open /notebooks/missing.ipynb: not found (404).");
 
   await page.goto("/?notebook=http://example.com/x.ipynb");
   await ready(page);

@@ -55,7 +55,10 @@ test("Load from a source cell with merge writes the pipeline.run call, and merge
   await again.getByLabel("Table name").fill("people");
   await again.getByText("Append", { exact: true }).click();
   await again.getByRole("button", { name: "Insert and run" }).click();
-  const appended = cell(page, 1);
+  // The new load goes after the earlier load of `users`, not above it: cells read in run order.
+  const appended = cell(page, 2);
+  await expect(appended.locator(".cm-content")).toContainText(`write_disposition: "append"`);
+  await expect(cell(page, 1).locator(".cm-content")).toContainText(`write_disposition: "merge"`);
   await expect(appended).toHaveAttribute("data-status", "done", { timeout: 30_000 });
   await expect(appended.getByTestId("stream")).toContainText("1 load package(s) were loaded");
   const count = page.locator('[data-testid="cell"][data-kind="sql"]').first();

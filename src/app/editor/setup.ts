@@ -1,8 +1,10 @@
 // CodeMirror 6 for cells: a quiet editor (no fold gutter, no active-line glare), TypeScript,
-// SQL or markdown, and two run keys: Shift+Enter runs and moves on, Ctrl/Cmd+Enter runs in place.
+// SQL or markdown, and Jupyter's keys: Shift+Enter runs and moves on, Ctrl/Cmd+Enter runs in
+// place, Alt+Enter runs and inserts a cell below, Esc leaves for command mode, and the arrows at
+// the first or last line move into the neighbouring cell. Each editor keeps its own undo history.
 // No auto-closing brackets: code typed or pasted key by key (tutorial steps, automation) must
 // arrive exactly as written, and a stray auto-inserted `})` is a syntax error.
-import { autocompletion, closeCompletion, completionKeymap } from "@codemirror/autocomplete";
+import { autocompletion, closeCompletion, completionKeymap, completionStatus } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { javascript, javascriptLanguage, typescriptLanguage } from "@codemirror/lang-javascript";
 import { markdown } from "@codemirror/lang-markdown";
@@ -23,9 +25,15 @@ export interface EditorOptions {
   sqlSchema: SQLNamespace;
   names: () => string[];
   onChange: (doc: string) => void;
-  onRun: (advance: boolean) => void;
+  onRun: (how: RunHow) => void;
   onFocus: () => void;
+  /** Esc: command mode */
+  onEscape: () => void;
+  /** the caret tried to leave the first (-1) or last (1) line */
+  onLeave: (delta: -1 | 1) => void;
 }
+
+export type RunHow = "advance" | "in-place" | "insert";
 
 /** Marks the line an error came from (1-based), or clears the mark (null). */
 export const setErrorLine = StateEffect.define<number | null>();
@@ -78,8 +86,34 @@ const theme = EditorView.theme({
 export function createEditor(parent: HTMLElement, o: EditorOptions): EditorView {
   const runKeys = Prec.highest(
     keymap.of([
-      { key: "Shift-Enter", run: (v) => (closeCompletion(v), o.onRun(true), true) },
-      { key: "Mod-Enter", run: (v) => (closeCompletion(v), o.onRun(false), true) },
+      { key: "Shift-Enter", run: (v) => (closeCompletion(v), o.onRun("advance"), true) },
+      { key: "Mod-Enter", run: (v) => (closeCompletion(v), o.onRun("in-place"), true) },
+      { key: "Alt-Enter", run: (v) => (closeCompletion(v), o.onRun("insert"), true) },
+    ]),
+  );
+  // An open completion list keeps Esc and the arrows for itself.
+  const idle = (v: EditorView) => completionStatus(v.state) === null;
+  const leaveKeys = Prec.high(
+    keymap.of([
+      { key: "Escape", run: (v) => idle(v) && (o.onEscape(), true) },
+      {
+        key: "ArrowUp",
+        run: (v) => {
+          const sel = v.state.selection.main;
+          if (!idle(v) || !sel.empty || v.state.doc.lineAt(sel.head).number !== 1) return false;
+          o.onLeave(-1);
+          return true;
+        },
+      },
+      {
+        key: "ArrowDown",
+        run: (v) => {
+          const sel = v.state.selection.main;
+          if (!idle(v) || !sel.empty || v.state.doc.lineAt(sel.head).number !== v.state.doc.lines) return false;
+          o.onLeave(1);
+          return true;
+        },
+      },
     ]),
   );
   return new EditorView({
@@ -96,6 +130,7 @@ export function createEditor(parent: HTMLElement, o: EditorOptions): EditorView 
         autocompletion({ activateOnTypingDelay: 150 }),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         keymap.of([...defaultKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
+        leaveKeys,
         languageSlot.of(languageExtension(o.language, o.sqlSchema, o.names)),
         readOnlySlot.of(readOnlyExtension(o.readOnly)),
         placeholder(o.placeholder),
