@@ -16,7 +16,7 @@ export function decimalToString(value: unknown, scale: number): string {
   return negative ? `-${text}` : text;
 }
 
-function timeToString(value: unknown, unitsPerSecond: number): string {
+export function timeToString(value: unknown, unitsPerSecond: number): string {
   const total = typeof value === "bigint" ? Number(value) : (value as number);
   const micros = Math.round((total * 1_000_000) / unitsPerSecond);
   const secs = Math.floor(micros / 1_000_000);
