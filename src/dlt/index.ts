@@ -1,6 +1,7 @@
 // pipebook's dlt: the public API (shared/API.md). Python decorators become wrapper calls,
 // keyword arguments one trailing options object with dlt's snake_case names, I/O returns Promises.
 import { duckdb } from "./destinations/duckdb/factory.ts";
+import { postgres } from "./destinations/postgres/factory.ts";
 import { withTableName } from "./extract/extract.ts";
 
 export { resource, transformer, DltResource } from "./extract/resource.ts";
@@ -12,13 +13,15 @@ export { Schema } from "./schema/schema.ts";
 export * from "./errors.ts";
 export { DataValidationError, SchemaException, CannotCoerceNullException, CannotCoerceColumnException } from "./normalize/errors.ts";
 export { DuckDBDestination } from "./destinations/duckdb/factory.ts";
+export { PostgresDestination } from "./destinations/postgres/factory.ts";
+export { PostgresCredentials, InvalidConnectionString } from "./destinations/postgres/credentials.ts";
 export { setNotebookDatabase, setDuckDBOpener } from "./destinations/duckdb/connection.ts";
 export type { DuckDBHandle, SqlConnection } from "./destinations/duckdb/connection.ts";
 export type { Destination, JobClient, SqlClient, DestinationCapabilities } from "./destinations/client.ts";
 export type { SqlDialect } from "./destinations/sql/dialect.ts";
 export { setPipelineStoreFactory } from "./storage/store.ts";
 
-export const destinations = { duckdb };
+export const destinations = { duckdb, postgres };
 
 export { sources } from "./sources/index.ts";
 
