@@ -9,7 +9,7 @@ function pad(n: number, width = 2): string {
 }
 
 export function decimalToString(value: unknown, scale: number): string {
-  const raw = util.bigNumToBigInt(value as Parameters<typeof util.bigNumToBigInt>[0]);
+  const raw = typeof value === "bigint" ? value : util.bigNumToBigInt(value as Parameters<typeof util.bigNumToBigInt>[0]);
   const negative = raw < 0n;
   const digits = (negative ? -raw : raw).toString().padStart(scale + 1, "0");
   const text = scale > 0 ? `${digits.slice(0, digits.length - scale)}.${digits.slice(-scale)}` : digits;

@@ -22,7 +22,7 @@ const CAPABILITIES: DestinationCapabilities = {
 /** Rows per COPY chunk written to the stream. */
 const COPY_BATCH = 5_000;
 
-const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184, json: 114, jsonb: 3802 };
+const OID = { int8: 20, numeric: 1700, date: 1082, time: 1083, timestamp: 1114, timestamptz: 1184, json: 114, jsonb: 3802 };
 
 /**
  * Values read back the way the DuckDB client gives them: bigint as number when exact else BigInt,
@@ -35,6 +35,9 @@ function typeParser(oid: number, format?: string): (text: string) => unknown {
         const n = Number(t);
         return Number.isSafeInteger(n) ? n : BigInt(t);
       };
+    case OID.time:
+      // Six fractional digits when there is a fraction, as DuckDB's results give it.
+      return (t) => (t.includes(".") ? t.padEnd(15, "0") : t);
     case OID.numeric:
     case OID.date:
     case OID.json:
