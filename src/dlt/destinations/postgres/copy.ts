@@ -19,6 +19,19 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
+/** Years 1..9999 go through the engine's own ISO formatter, which is fast. */
+const ISO_MIN = Date.parse("0001-01-01T00:00:00Z") * 1000;
+// Beyond 2^53 microseconds (year 2255) a number no longer holds every microsecond.
+const ISO_MAX = Math.min(Date.parse("9999-12-31T23:59:59.999Z") * 1000 + 999, Number.MAX_SAFE_INTEGER);
+
+function isoMicros(micros: number): string {
+  if (micros < ISO_MIN || micros > ISO_MAX) return formatIsoMicros(micros);
+  const ms = Math.floor(micros / 1000);
+  const us = micros - ms * 1000;
+  // "YYYY-MM-DDTHH:MM:SS.mmmZ" → "YYYY-MM-DDTHH:MM:SS.mmmuuu"
+  return new Date(ms).toISOString().slice(0, 23) + String(us).padStart(3, "0");
+}
+
 /** How one column's values are written, chosen once per column. */
 export function copyWriter(col: TColumn): (v: Value) => string {
   switch (col.data_type) {
@@ -28,9 +41,11 @@ export function copyWriter(col: TColumn): (v: Value) => string {
       return (v) => String(v);
     case "bool":
       return (v) => (v ? "t" : "f");
-    case "timestamp":
+    case "timestamp": {
       // UTC microseconds; the offset makes a timestamptz exact whatever the session time zone.
-      return (v) => `${formatIsoMicros(Number(v))}${col.timezone === false ? "" : "+00"}`;
+      const zone = col.timezone === false ? "" : "+00";
+      return (v) => `${isoMicros(Number(v))}${zone}`;
+    }
     case "date":
       return (v) => {
         if (typeof v === "string") return v;
