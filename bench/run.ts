@@ -4,6 +4,7 @@ import { Bool, Int64, Table, TimestampMicrosecond, Utf8, makeData, makeVector, t
 import * as dlt from "../src/dlt/index.ts";
 import { openDuckDB } from "../src/dlt/destinations/duckdb/connection.ts";
 import { flatRows, nestedDocs, pages, type FlatRow } from "./data.ts";
+import { benchDestinations } from "./destinations.ts";
 
 const FLAT = Number(process.env.BENCH_FLAT ?? 200_000);
 const NESTED = Number(process.env.BENCH_NESTED ?? 50_000);
@@ -89,6 +90,8 @@ async function main() {
   const { ms: appendMs } = await pipelineRun("merge_base", pages(batch), { table_name: "m" }, "m", MERGE_BASE + MERGE_BATCH, appendP);
   console.log(`merge ${MERGE_BATCH} into ${MERGE_BASE}   ${mergeMs.toFixed(0).padStart(7)} ms  ${rate(MERGE_BATCH, mergeMs)}`);
   console.log(`ratio merge/append same batch ${(mergeMs / appendMs).toFixed(2)}`);
+
+  await benchDestinations();
 }
 
 main().catch((e) => {

@@ -1,6 +1,7 @@
 // pipebook's dlt: the public API (shared/API.md). Python decorators become wrapper calls,
 // keyword arguments one trailing options object with dlt's snake_case names, I/O returns Promises.
 import { duckdb } from "./destinations/duckdb/factory.ts";
+import { postgres } from "./destinations/postgres/factory.ts";
 import { withTableName } from "./extract/extract.ts";
 
 export { resource, transformer, DltResource } from "./extract/resource.ts";
@@ -22,6 +23,8 @@ export {
 } from "./normalize/errors.ts";
 export { UnsupportedValueError } from "./extract/plain_data.ts";
 export { DuckDBDestination } from "./destinations/duckdb/factory.ts";
+export { PostgresDestination } from "./destinations/postgres/factory.ts";
+export { PostgresCredentials, InvalidConnectionString } from "./destinations/postgres/credentials.ts";
 export { setNotebookDatabase, setDuckDBOpener } from "./destinations/duckdb/connection.ts";
 export { setDefaultDestination } from "./destinations/default.ts";
 export type { DuckDBHandle, SqlConnection } from "./destinations/duckdb/connection.ts";
@@ -31,7 +34,7 @@ export { setFileStorage, CsvError } from "./sources/filesystem/index.ts";
 export type { FileStorage, FileItem, OpenFile, ListedFile } from "./sources/filesystem/index.ts";
 export { setPipelineStoreFactory, setDefaultPipelinesDir, defaultPipelinesDir } from "./storage/store.ts";
 
-export const destinations = { duckdb };
+export const destinations = { duckdb, postgres };
 
 export { sources } from "./sources/index.ts";
 

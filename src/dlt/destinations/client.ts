@@ -1,6 +1,7 @@
 // What the loader needs from a destination (dlt's JobClientBase / WithStateSync), split from what
 // only SQL destinations offer (dlt's SqlClientBase). load/ and pipeline/ talk to these interfaces
 // only; a destination that is not a database (a file lake) implements JobClient without SQL.
+import type { StoredSchema } from "../schema/schema.ts";
 import type { TReplaceStrategy, TTableSchema } from "../schema/types.ts";
 import type { TNormalizedValue } from "../schema/types.ts";
 import type { SqlDialect } from "./sql/dialect.ts";
@@ -41,6 +42,10 @@ export interface JobClient {
   /** Removes a schema's history from `_dlt_version` (refresh). */
   deleteSchemaHistory(dataset: string, schemaName: string): Promise<void>;
   schemaVersionStored(dataset: string, schemaName: string, versionHash: string): Promise<boolean>;
+  /** Adds the schema to `_dlt_version` (dlt's update_stored_schema). */
+  storeSchemaVersion(dataset: string, schema: StoredSchema): Promise<void>;
+  /** Marks a load complete in `_dlt_loads` (status 0): the last write of a package (dlt's complete_load). */
+  completeLoad(dataset: string, loadId: string, schemaName: string, versionHash: string): Promise<void>;
   /** The newest state of a pipeline whose load completed (`_dlt_loads.status = 0`). */
   newestStoredState(dataset: string, pipelineName: string): Promise<StoredStateRow | undefined>;
   /** The newest stored version of a schema, as JSON text. */

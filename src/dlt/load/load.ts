@@ -2,7 +2,6 @@
 // merge follow-ups, `_dlt_version`, and `_dlt_loads` last. A failure rolls everything back.
 // Destination-neutral: it speaks the JobClient interface; follow-up SQL needs an SqlClient.
 import { isSqlClient, type JobClient } from "../destinations/client.ts";
-import { microsFromDate } from "../normalize/temporal.ts";
 import { LOADS_TABLE, Schema, VERSION_TABLE, isSystemTable } from "../schema/schema.ts";
 import type { TReplaceStrategy, TTableSchema } from "../schema/types.ts";
 import { uniqIdHex } from "../utils/digest.ts";
@@ -222,24 +221,10 @@ async function loadInTransaction(
     }
   }
 
-  // The system tables go in through the same bulk path as data: any destination can store them.
-  const now = microsFromDate(new Date());
-  const stored = schema.toStored();
   if (!(await client.schemaVersionStored(dataset, schema.name, schema.version_hash))) {
-    await client.loadRows(dataset, schema.getTable(VERSION_TABLE)!, [
-      {
-        version: schema.version,
-        engine_version: stored.engine_version,
-        inserted_at: now,
-        schema_name: schema.name,
-        version_hash: schema.version_hash,
-        schema: JSON.stringify(stored),
-      },
-    ]);
+    await client.storeSchemaVersion(dataset, schema.toStored());
   }
-  await client.loadRows(dataset, schema.getTable(LOADS_TABLE)!, [
-    { load_id: pkg.load_id, schema_name: schema.name, status: 0, inserted_at: now, schema_version_hash: schema.version_hash },
-  ]);
+  await client.completeLoad(dataset, pkg.load_id, schema.name, schema.version_hash);
   return ddl;
 }
 

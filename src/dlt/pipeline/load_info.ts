@@ -110,6 +110,8 @@ export class LoadInfo implements StepInfoBase {
   constructor(args: {
     pipeline_name: string;
     location: string;
+    destination_type?: string;
+    destination_name?: string;
     dataset_name: string;
     load_packages: LoadPackageInfo[];
     first_run: boolean;
@@ -118,6 +120,8 @@ export class LoadInfo implements StepInfoBase {
   }) {
     this.pipeline = { pipeline_name: args.pipeline_name };
     this.destination_displayable_credentials = args.location;
+    if (args.destination_type) this.destination_type = args.destination_type;
+    if (args.destination_name) this.destination_name = args.destination_name;
     this.dataset_name = args.dataset_name;
     this.load_packages = args.load_packages;
     this.loads_ids = args.load_packages.map((p) => p.load_id);

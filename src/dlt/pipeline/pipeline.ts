@@ -581,6 +581,8 @@ export class Pipeline {
       new LoadInfo({
         pipeline_name: this.pipeline_name,
         location,
+        destination_type: this.destination.destination_type,
+        destination_name: this.destination.destination_name,
         dataset_name: this.dataset_name,
         load_packages: packages,
         first_run: this.first_run,

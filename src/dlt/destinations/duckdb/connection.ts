@@ -43,6 +43,22 @@ export function setDuckDBOpener(opener: DuckDBOpener | undefined): void {
 
 const isNode = typeof process !== "undefined" && !!process.versions?.node;
 
+/**
+ * A file path that Node opens with native DuckDB (@duckdb/node-api): DuckDB-WASM in Node can't keep
+ * a file. `:memory:` stays on DuckDB-WASM (fast to start, what unit tests use); a runtime that
+ * registered its own opener (the browser worker) decides for itself.
+ */
+export function isNativePath(target: unknown): target is string {
+  return isNode && !pathOpener && typeof target === "string" && target !== ":memory:" && !target.startsWith("opfs://");
+}
+
+export async function openNative(path: string): Promise<Awaited<ReturnType<typeof import("./native_driver.ts").openNativeDuckDB>>> {
+  // Kept out of the browser bundle like node.ts.
+  const nativeModule = "./native_driver.ts";
+  const { openNativeDuckDB } = (await import(/* @vite-ignore */ nativeModule)) as typeof import("./native_driver.ts");
+  return openNativeDuckDB(path);
+}
+
 export async function openDuckDB(target?: string | DuckDBHandle): Promise<DuckDBHandle> {
   if (target && typeof target === "object") return target;
   if (target === undefined && notebookDatabase) return notebookDatabase();

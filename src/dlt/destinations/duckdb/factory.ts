@@ -4,7 +4,7 @@ import type { TReplaceStrategy } from "../../schema/types.ts";
 import type { Destination } from "../client.ts";
 import { DuckDBClient } from "./client.ts";
 import { defaultDestination } from "../default.ts";
-import { openDuckDB, type DuckDBHandle } from "./connection.ts";
+import { isNativePath, openDuckDB, openNative, type DuckDBHandle } from "./connection.ts";
 import { WasmDriver } from "./wasm_driver.ts";
 
 export interface DuckDBDestinationOptions {
@@ -15,6 +15,8 @@ export interface DuckDBDestinationOptions {
 
 const openByPath = new Map<string, Promise<DuckDBHandle>>();
 const clients = new WeakMap<DuckDBHandle, Promise<DuckDBClient>>();
+/** Native DuckDB clients by file path: one connection per database file in this process. */
+const nativeClients = new Map<string, Promise<DuckDBClient>>();
 
 export class DuckDBDestination implements Destination {
   readonly destination_type = "dlt.destinations.duckdb";
@@ -29,7 +31,10 @@ export class DuckDBDestination implements Destination {
     this.replace_strategy = options.replace_strategy;
   }
 
-  /** The DuckDB-WASM database behind this destination (the notebook's, or one opened for the target). */
+  /**
+   * The DuckDB-WASM database behind this destination (the notebook's, or one opened for the
+   * target). A file in Node is native DuckDB instead, reached through client().
+   */
   open(): Promise<DuckDBHandle> {
     if (!this.handle) {
       const t = this.target;
@@ -49,6 +54,15 @@ export class DuckDBDestination implements Destination {
   }
 
   async client(): Promise<DuckDBClient> {
+    const t = this.target;
+    if (isNativePath(t)) {
+      if (!nativeClients.has(t)) {
+        const opening = openNative(t).then((n) => DuckDBClient.open(n.driver, n.location));
+        nativeClients.set(t, opening);
+        opening.catch(() => nativeClients.delete(t));
+      }
+      return nativeClients.get(t)!;
+    }
     const handle = await this.open();
     let client = clients.get(handle);
     if (!client) {

@@ -9,14 +9,14 @@ function pad(n: number, width = 2): string {
 }
 
 export function decimalToString(value: unknown, scale: number): string {
-  const raw = util.bigNumToBigInt(value as Parameters<typeof util.bigNumToBigInt>[0]);
+  const raw = typeof value === "bigint" ? value : util.bigNumToBigInt(value as Parameters<typeof util.bigNumToBigInt>[0]);
   const negative = raw < 0n;
   const digits = (negative ? -raw : raw).toString().padStart(scale + 1, "0");
   const text = scale > 0 ? `${digits.slice(0, digits.length - scale)}.${digits.slice(-scale)}` : digits;
   return negative ? `-${text}` : text;
 }
 
-function timeToString(value: unknown, unitsPerSecond: number): string {
+export function timeToString(value: unknown, unitsPerSecond: number): string {
   const total = typeof value === "bigint" ? Number(value) : (value as number);
   const micros = Math.round((total * 1_000_000) / unitsPerSecond);
   const secs = Math.floor(micros / 1_000_000);

@@ -1,6 +1,7 @@
 // JobClient for SQL databases in terms of a few driver primitives (run SQL, read rows, bulk load,
 // transaction statements): dlt's SqlJobClientBase. DuckDB and Postgres extend it.
-import { LOADS_TABLE, STATE_TABLE, VERSION_TABLE } from "../../schema/schema.ts";
+import { LOADS_TABLE, STATE_TABLE, VERSION_TABLE, type StoredSchema } from "../../schema/schema.ts";
+import { microsFromDate } from "../../normalize/temporal.ts";
 import type { TTableSchema } from "../../schema/types.ts";
 import type { DestinationCapabilities, LoadRow, ResultRow, SqlClient, StoredStateRow } from "../client.ts";
 import { addColumnSql, completeColumns, createTableSql } from "./ddl.ts";
@@ -132,6 +133,22 @@ export abstract class SqlJobClient implements SqlClient {
       `SELECT count(*) AS n FROM ${this.dialect.qualified(dataset, VERSION_TABLE)} WHERE version_hash = ${this.lit(versionHash)} AND schema_name = ${this.lit(schemaName)}`,
     );
     return Number(known[0]?.n ?? 0) > 0;
+  }
+
+  async storeSchemaVersion(dataset: string, schema: StoredSchema): Promise<void> {
+    const now = this.dialect.timestampLiteral(microsFromDate(new Date()));
+    await this.execute(
+      `INSERT INTO ${this.dialect.qualified(dataset, VERSION_TABLE)} (version, engine_version, inserted_at, schema_name, version_hash, ${this.dialect.quoteIdent("schema")}) ` +
+        `VALUES (${schema.version}, ${schema.engine_version}, ${now}, ${this.lit(schema.name)}, ${this.lit(schema.version_hash)}, ${this.lit(JSON.stringify(schema))})`,
+    );
+  }
+
+  async completeLoad(dataset: string, loadId: string, schemaName: string, versionHash: string): Promise<void> {
+    const now = this.dialect.timestampLiteral(microsFromDate(new Date()));
+    await this.execute(
+      `INSERT INTO ${this.dialect.qualified(dataset, LOADS_TABLE)} (load_id, schema_name, status, inserted_at, schema_version_hash) ` +
+        `VALUES (${this.lit(loadId)}, ${this.lit(schemaName)}, 0, ${now}, ${this.lit(versionHash)})`,
+    );
   }
 
   async newestStoredState(dataset: string, pipelineName: string): Promise<StoredStateRow | undefined> {

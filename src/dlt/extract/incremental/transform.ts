@@ -51,6 +51,8 @@ function rowOf(item: unknown): unknown {
   return item;
 }
 
+const NO_ROW = Symbol("no boundary row");
+
 const isNone = (v: unknown) => v === null || v === undefined;
 
 export class IncrementalTransform implements ItemStep {
@@ -69,6 +71,8 @@ export class IncrementalTransform implements ItemStep {
   private readonly startHashes: Set<string>;
   private hashes: Set<string>;
   private hashList: string[];
+  /** The row that set the current boundary, not hashed yet (see writeBack). */
+  private boundaryRow: unknown = NO_ROW;
 
   constructor(config: TransformConfig) {
     this.config = config;
@@ -123,7 +127,7 @@ export class IncrementalTransform implements ItemStep {
     if (isNone(last) || !sameCursor(last, newValue)) {
       // A new maximum (or minimum): the boundary moves, and only rows at it count from now on.
       this.lastValue = newValue;
-      if (c.boundaryDeduplication) this.resetHashes(this.hashOf(row));
+      if (c.boundaryDeduplication) this.resetHashes(row);
       return true;
     }
 
@@ -176,7 +180,31 @@ export class IncrementalTransform implements ItemStep {
     }
     state.last_value = this.lastValue;
     if (kept) state.start_value = this.storedLastValue;
-    state.unique_hashes = this.config.boundaryDeduplication ? this.hashList : [];
+    if (!this.config.boundaryDeduplication) {
+      state.unique_hashes = [];
+      return;
+    }
+    // Read lazily: with a rising cursor every row is a new boundary, and hashing each one (only
+    // the last is kept) would cost more than the rest of extract.
+    if (!Object.getOwnPropertyDescriptor(state, "unique_hashes")?.get) {
+      Object.defineProperty(state, "unique_hashes", {
+        get: () => this.boundaryHashes(),
+        set: (v: string[]) => Object.defineProperty(state, "unique_hashes", { value: v, writable: true, enumerable: true, configurable: true }),
+        enumerable: true,
+        configurable: true,
+      });
+    }
+  }
+
+  /** The boundary's hashes, hashing the boundary row only when someone asks. */
+  private boundaryHashes(): string[] {
+    if (this.boundaryRow !== NO_ROW) {
+      const first = this.hashOf(this.boundaryRow);
+      this.boundaryRow = NO_ROW;
+      this.hashes = new Set([first, ...this.hashList]);
+      this.hashList = [...this.hashes];
+    }
+    return this.hashList;
   }
 
   private hashOf(row: unknown): string {
@@ -195,12 +223,14 @@ export class IncrementalTransform implements ItemStep {
     return typeof pk === "string" ? column(pk) : pk.map(column);
   }
 
-  private resetHashes(first: string): void {
-    this.hashes = new Set([first]);
-    this.hashList = [first];
+  private resetHashes(row: unknown): void {
+    this.boundaryRow = row;
+    this.hashes = new Set();
+    this.hashList = [];
   }
 
   private addHash(hash: string): void {
+    this.boundaryHashes();
     if (this.hashes.has(hash)) return;
     this.hashes.add(hash);
     this.hashList.push(hash);
