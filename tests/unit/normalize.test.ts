@@ -386,8 +386,17 @@ describe("row ids (§3.5)", () => {
     expect(() => normalize(s, "t", [{ v: 1 }])).toThrow(KeyError);
   });
 
+  // As dlt's scd2 hints make it: `_dlt_id` is the row-version column (without one, ids are random).
+  const scd2Dim = () =>
+    schemaWith({
+      name: "dim",
+      write_disposition: "merge",
+      "x-merge-strategy": "scd2",
+      columns: { _dlt_id: { name: "_dlt_id", nullable: false, "x-row-version": true, unique: false, row_key: false } },
+    });
+
   it("scd2: row hash of the original item without _dlt keys (S21)", () => {
-    const s = schemaWith({ name: "dim", write_disposition: "merge", "x-merge-strategy": "scd2" });
+    const s = scd2Dim();
     const { rows } = normalize(s, "dim", [
       { customer_key: 1, c1: "foo", c2: 1 },
       { customer_key: 1, c1: "foo", c2: 1, _dlt_x: "ignored", nested: { b: 1, a: 2 } },
@@ -397,7 +406,7 @@ describe("row ids (§3.5)", () => {
   });
 
   it("hashes dates and big integers as orjson writes them", () => {
-    const s = schemaWith({ name: "dim", write_disposition: "merge", "x-merge-strategy": "scd2" });
+    const s = scd2Dim();
     const { rows } = normalize(s, "dim", [
       { k: 2 ** 70, ts: new Date(Date.UTC(2024, 0, 1)), ms: new Date(Date.UTC(2024, 0, 1, 0, 0, 0, 5)) },
     ]);
