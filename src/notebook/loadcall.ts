@@ -22,7 +22,8 @@ function keyList(text: string | undefined): string | undefined {
   return keys.length === 1 ? str(keys[0]) : `[${keys.map(str).join(", ")}]`;
 }
 
-export function loadCall(c: LoadChoice): string {
+/** The pipeline a Load writes, and the arguments of its run. */
+function loadParts(c: LoadChoice): { pipeline: string[]; args: string; opts: string[] } {
   // A source factory is called to build the source; resources are passed as they are.
   const data = c.source.kind === "source" ? `${c.source.name}()` : c.source.name;
   const opts: string[] = [];
@@ -38,15 +39,26 @@ export function loadCall(c: LoadChoice): string {
     if (pk) opts.push(`primary_key: ${pk}`);
     if (mk) opts.push(`merge_key: ${mk}`);
   }
-  return [
+  const pipeline = [
     `const pipeline = dlt.pipeline({`,
     `  pipeline_name: ${str(c.pipelineName)},`,
     `  destination: dlt.destinations.duckdb(),`,
     `  dataset_name: ${str(c.datasetName)},`,
     `});`,
-    `const load_info = await pipeline.run(${data}, { ${opts.join(", ")} });`,
-    `console.log(String(load_info));`,
-  ].join("\n");
+  ];
+  return { pipeline, args: data, opts };
+}
+
+export function loadCall(c: LoadChoice): string {
+  const { pipeline, args, opts } = loadParts(c);
+  return [...pipeline, `const load_info = await pipeline.run(${args}, { ${opts.join(", ")} });`, `console.log(String(load_info));`].join("\n");
+}
+
+/** The same load as a dry run: one expression (it binds no names in the session) giving the report. */
+export function previewCall(c: LoadChoice): string {
+  const { pipeline, args, opts } = loadParts(c);
+  const body = [...pipeline, `return (await pipeline.run(${args}, { ${[...opts, "dry_run: true"].join(", ")} })).dry_run;`];
+  return ["await (async () => {", ...body.map((l) => `  ${l}`), "})()"].join("\n");
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

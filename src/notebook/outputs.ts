@@ -2,6 +2,7 @@
 // Both runtimes make these (the browser's worker and `pipebook run` in Node), the notebook model
 // stores them and the page shows them. No class instances, functions or bigints: they are
 // structured-cloned across the worker boundary and saved in .ipynb files.
+import type { DryRunReport } from "../dlt/load/dry_run.ts";
 
 export interface ColumnInfo {
   name: string;
@@ -100,3 +101,6 @@ export interface CellAnalysis {
   declared: string[];
   used: string[];
 }
+
+/** The Load dialog's preview: what the load would do (a dry run), or why it can't be previewed. */
+export type LoadPreview = { ok: true; report: DryRunReport } | { ok: false; message: string };

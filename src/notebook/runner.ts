@@ -14,7 +14,8 @@ import {
   type LoadListener,
 } from "./cells.ts";
 import type { CellLanguage } from "./compile.ts";
-import type { CellAnalysis, RunEvent, RunReport, SqlOutcome } from "./outputs.ts";
+import type { DryRunReport } from "../dlt/load/dry_run.ts";
+import type { CellAnalysis, LoadPreview, RunEvent, RunReport, SqlOutcome } from "./outputs.ts";
 import { CellSession } from "./session.ts";
 import { ResultStore, quoteLiteral, type QueryConnection } from "./sql.ts";
 
@@ -96,6 +97,18 @@ export class CellRunner {
       return { ok: true, result, message };
     } catch (e) {
       return { ok: false, error: { type: "error", name: "SQL error", message: String((e as Error).message ?? e) } };
+    }
+  }
+
+  /** Runs a dry-run expression (loadcall's previewCall) in the cells' scope; binds nothing. */
+  async previewLoad(code: string): Promise<LoadPreview> {
+    try {
+      const r = await this.session.run(code, { language: "ts", url: "load-preview.ts" });
+      return { ok: true, report: r.value as DryRunReport };
+    } catch (e) {
+      const err = e as Error;
+      const message = err instanceof ReferenceError ? `${err.message}: run the cell that defines it first` : (err?.message ?? String(e));
+      return { ok: false, message };
     }
   }
 

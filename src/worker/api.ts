@@ -1,10 +1,10 @@
 // What crosses the boundary between the page and the runtime worker. Plain data only: it is
 // structured-cloned by Comlink, so no class instances, functions or bigints in outputs.
 
-import type { CellAnalysis, CellOutput, ChartData, DefinedSourceInfo, DisplayRow, ResultMeta, RunEvent, RunReport, SqlOutcome } from "../notebook/outputs.ts";
+import type { CellAnalysis, CellOutput, LoadPreview, ChartData, DefinedSourceInfo, DisplayRow, ResultMeta, RunEvent, RunReport, SqlOutcome } from "../notebook/outputs.ts";
 
 // What a cell run produces belongs to the notebook (both runtimes make it); re-exported for the page.
-export type { CellAnalysis, CellOutput, ChartData, ColumnInfo, DefinedSourceInfo, DisplayRow, LoadSummary, ProgressInfo, ResultMeta, RunEvent, RunReport, SqlOutcome } from "../notebook/outputs.ts";
+export type { CellAnalysis, CellOutput, LoadPreview, ChartData, ColumnInfo, DefinedSourceInfo, DisplayRow, LoadSummary, ProgressInfo, ResultMeta, RunEvent, RunReport, SqlOutcome } from "../notebook/outputs.ts";
 
 
 
@@ -100,6 +100,8 @@ export interface RuntimeApi {
   exportData(what: ExportTarget, format: "csv" | "jsonl" | "parquet"): Promise<Blob>;
   /** keeps a data file in this browser (OPFS `files/`), where `dlt.sources.filesystem` reads it */
   addDataFile(name: string, file: Blob): Promise<void>;
+  /** the Load dialog's dry run: a previewCall expression run in the cells' scope */
+  previewLoad(code: string): Promise<LoadPreview>;
   /** what a code cell would define, without running it (for the Load button) */
   analyze(source: string, language: "ts" | "js"): Promise<CellAnalysis>;
 }

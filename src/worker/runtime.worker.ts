@@ -110,6 +110,11 @@ const api: RuntimeApi = {
 
   addDataFile: (name, file) => storeDataFile(name, file),
 
+  async previewLoad(code) {
+    await database();
+    return runner.previewLoad(code);
+  },
+
   analyze: async (source, language) => runner.analyze(source, language),
 };
 
