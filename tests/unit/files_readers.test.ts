@@ -97,6 +97,22 @@ describe("read_csv", () => {
     );
   });
 
+  it("reports bytes read to the pipeline's progress, ending at the file's size", async () => {
+    const lines = ["id,text"];
+    for (let i = 0; i < 60_000; i++) lines.push(`${i},some text to make the file a few megabytes long ${i}`);
+    const d = dir({ "big.csv": lines.join("\n") + "\n" });
+    const size = Buffer.byteLength(lines.join("\n") + "\n");
+    const events: dlt.ProgressEvent[] = [];
+    const p = newPipeline({ pipelines_dir: ":memory:", progress: (ev) => events.push(ev) });
+    await p.run(dlt.sources.filesystem({ bucket_url: d, file_glob: "big.csv" }).pipe(dlt.sources.read_csv()).with_name("big"));
+    const reads = events.filter((e) => e.step === "extract" && e.bytes !== undefined);
+    expect(reads.length).toBeGreaterThan(2);
+    expect(reads.every((e) => e.file === "big.csv" && e.total_bytes === size)).toBe(true);
+    expect(reads.map((e) => e.bytes!)).toEqual([...reads.map((e) => e.bytes!)].sort((a, b) => a - b));
+    expect(reads[reads.length - 1].bytes).toBe(size);
+    expect(await p.query("select count(*) as n from ds.big")).toEqual([{ n: 60_000 }]);
+  });
+
   it("TSV files split on tabs; merge on a primary key updates rows", async () => {
     const d = dir({ "p.tsv": "id\tcity\n1\tBerlin, DE\n2\tParis\n" });
     const p = pipeline();
@@ -129,6 +145,10 @@ describe("read_jsonl and read_json", () => {
     const p = pipeline();
     await p.run(dlt.sources.filesystem({ bucket_url: d, file_glob: "*.json" }).pipe(dlt.sources.read_json({ chunksize: 1 })).with_name("docs"));
     expect(await p.query("select id, v from ds.docs order by id")).toEqual([{ id: 1, v: "x" }, { id: 2, v: "y" }, { id: 7, v: "z" }]);
+    const bad = dir({ "bad.json": '[\n  {"id": 1},\n  {"id": 2,, "v": 3}\n]' });
+    await expect(pipeline().run(dlt.sources.filesystem({ bucket_url: bad, file_glob: "*.json" }).pipe(dlt.sources.read_json()).with_name("bad"))).rejects.toThrow(
+      /bad\.json, line 3: not valid JSON/,
+    );
   });
 });
 
