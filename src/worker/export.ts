@@ -60,7 +60,13 @@ function tableRows(t: Table): Record<string, unknown>[] {
 }
 
 /** Writes everything `from` (a table reference) holds; `dltTypes` by column name, when known. */
-export async function exportRelation(conn: AsyncDuckDBConnection, from: string, format: ExportFormat, dltTypes: Record<string, string> = {}): Promise<Blob> {
+export async function exportRelation(
+  conn: AsyncDuckDBConnection,
+  from: string,
+  format: ExportFormat,
+  dltTypes: Record<string, string> = {},
+  window = WINDOW,
+): Promise<Blob> {
   const d = await conn.query(`DESCRIBE SELECT * FROM ${from}`);
   const names = d.getChild("column_name")!.toArray() as string[];
   const types = d.getChild("column_type")!.toArray() as string[];
@@ -70,12 +76,12 @@ export async function exportRelation(conn: AsyncDuckDBConnection, from: string, 
   const parts: BlobPart[] = [];
   const parquet = format === "parquet" ? new ParquetFileWriter(columns) : undefined;
   if (format === "csv") parts.push(csvHeader(columns));
-  for (let offset = 0; ; offset += WINDOW) {
-    const t = await conn.query(`SELECT ${projection} FROM ${from} LIMIT ${WINDOW} OFFSET ${offset}`);
+  for (let offset = 0; ; offset += window) {
+    const t = await conn.query(`SELECT ${projection} FROM ${from} LIMIT ${window} OFFSET ${offset}`);
     const rows = tableRows(t);
     if (parquet) parquet.write(rows);
     else parts.push(format === "csv" ? rowsToCsv(columns, rows) : rowsToJsonl(columns, rows));
-    if (rows.length < WINDOW) break;
+    if (rows.length < window) break;
   }
   if (parquet) parts.push(parquet.finish() as Uint8Array<ArrayBuffer>);
   return new Blob(parts, { type: MIME[format] });

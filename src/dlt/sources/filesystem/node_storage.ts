@@ -27,6 +27,8 @@ async function walk(root: string, dir: string, out: ListedFile[]): Promise<void>
 export const nodeFileStorage: FileStorage = {
   async list(bucketUrl) {
     const root = toPath(bucketUrl);
+    const info = await stat(root).catch(() => undefined);
+    if (!info?.isDirectory()) throw new Error(`bucket_url ${JSON.stringify(bucketUrl)} is not a directory (${root})`);
     const out: ListedFile[] = [];
     await walk(root, root, out);
     return out;

@@ -55,38 +55,56 @@ async function* jsonlRows(file: OpenFile, item: FileItem, options: ChunkOptions)
   if (page.length) yield page;
 }
 
-/** A .json file: an array gives one row per element, an object is one row. Parsed as a stream. */
+function countNewlines(bytes: Uint8Array, end = bytes.length): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i >= 0 && i < end; i = bytes.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/**
+ * A .json file: an array gives one row per element, an object is one row. Parsed as a byte
+ * stream (JSON is UTF-8), so an error can name the line the tokenizer stopped on.
+ */
 async function* jsonRows(file: OpenFile, item: FileItem, options: ChunkOptions): AsyncGenerator<unknown[]> {
   const chunksize = options.chunksize ?? 1000;
-  const counter = { file: item.file_name, base: 0, total: file.size };
   let parser: JSONParser | undefined;
   let page: unknown[] = [];
   let done = false;
   let line = 1;
-  for await (const text of decodeChunks(file, options.encoding ?? "utf-8", counter)) {
+  let consumed = 0;
+  let reported = 0;
+  for await (let chunk of file.stream()) {
     if (!parser) {
-      const first = /\S/.exec(text)?.[0];
-      if (!first) continue;
-      if (first !== "[" && first !== "{") throw new Error(`${item.file_name}: a .json file must hold an array of records or one object`);
-      parser = new JSONParser({ paths: [first === "[" ? "$.*" : "$"], keepStack: false });
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      const first = chunk.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+      if (first === undefined) continue;
+      if (first !== 0x5b && first !== 0x7b) throw new Error(`${item.file_name}: a .json file must hold an array of records or one object`);
+      parser = new JSONParser({ paths: [first === 0x5b ? "$.*" : "$"], keepStack: false });
       parser.onValue = ({ value }) => void page.push(value);
       parser.onEnd = () => void (done = true);
+      consumed = 0;
     }
     try {
-      parser.write(text);
+      parser.write(chunk);
     } catch (e) {
-      // The tokenizer names a character position; a line number is what a person can find.
-      const at = /position "?(\d+)"?/.exec((e as Error).message);
-      throw new Error(`${item.file_name}${at ? ` (line ${line} or later)` : ""}: not valid JSON (${(e as Error).message})`);
+      // The tokenizer counts bytes from the start: the newlines before its offset give the line.
+      const at = (parser as unknown as { tokenizer?: { offset?: number } }).tokenizer?.offset ?? consumed;
+      const where = line + countNewlines(chunk, Math.max(0, at - consumed));
+      throw new Error(`${item.file_name}, line ${where}: not valid JSON (${(e as Error).message})`);
     }
-    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) line++;
+    line += countNewlines(chunk);
+    consumed += chunk.length;
+    if (consumed - reported >= 1 << 20) {
+      reported = consumed;
+      reportRead({ file: item.file_name, bytes: consumed, total_bytes: file.size });
+    }
     while (page.length >= chunksize) yield page.splice(0, chunksize);
   }
   if (parser && !done) {
     try {
       parser.end();
     } catch (e) {
-      throw new Error(`${item.file_name}: the JSON ends early (${(e as Error).message})`);
+      throw new Error(`${item.file_name}: the JSON ends before it is complete (${(e as Error).message})`);
     }
   }
   if (page.length) yield page;
