@@ -259,6 +259,8 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
   };
   const run = p.run.bind(p) as (data?: unknown, options?: RunOptions) => Promise<LoadInfo | null>;
   p.run = (async (data?: unknown, options?: RunOptions) => {
+    // A dry run writes nothing: no summary, no checkpoint.
+    if (options?.dry_run) return run(data, options);
     const before = await columns(p.dataset_name).catch(() => new Map<string, string>());
     try {
       const info = await run(data, options);

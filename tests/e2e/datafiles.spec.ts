@@ -44,6 +44,20 @@ test("a dropped CSV loads with merge on a primary key; the table downloads as Pa
   await dropFile(page, "orders.csv", "id,customer,amount,status\n2,Bob,7,shipped\n3,Cy,100.25,open\n");
   await expect(page.getByTestId("file-message")).toContainText("Replaced orders.csv");
   await expect(page.getByTestId("cell")).toHaveCount(3);
+
+  // Before loading, the Load dialog's preview says what the merge would do, and changes nothing.
+  await src.getByRole("button", { name: "Load…" }).click();
+  await dialog.getByLabel("Pipeline name").fill("orders_pipeline");
+  await dialog.getByLabel("Dataset name").fill("shop");
+  await dialog.getByText("Merge", { exact: true }).click();
+  await dialog.getByLabel("Primary key").fill("id");
+  await dialog.getByRole("button", { name: "Preview" }).click();
+  const preview = dialog.getByRole("region", { name: "Load preview" });
+  await expect(preview.locator("tbody tr")).toHaveText(["orders110"], { timeout: 30_000 });
+  await expect(preview).toContainText("Nothing was changed");
+  await expect(dialog.getByRole("button", { name: "Load now" })).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
   await runCell(page, load);
   await expect(load).toHaveAttribute("data-status", "done");
 

@@ -70,8 +70,17 @@ function touchedTables(schema: Schema, pkg: LoadPackage): TTableSchema[] {
 }
 
 class RowProbe {
+  /** qualified snapshot table per table that existed before the load */
   private readonly existed = new Map<string, string>();
   private seq = 0;
+  /**
+   * Snapshots are ordinary tables in the staging dataset, made inside the rehearsal's transaction
+   * and so rolled back with it. (Temporary tables would need DuckDB-WASM's temp files in OPFS,
+   * where queries on them hang.)
+   */
+  private get scratch(): string {
+    return `${this.dataset}_staging`;
+  }
 
   constructor(
     private readonly client: SqlClient,
@@ -102,7 +111,7 @@ class RowProbe {
     for (const t of this.tables) {
       const columns = storage.get(t.name);
       if (!columns || !columns.includes(C_DLT_ID)) continue;
-      const snap = `_pipebook_dry_${++this.seq}`;
+      const snap = this.client.dialect.qualified(this.scratch, `_pipebook_dry_${++this.seq}`);
       const keys = this.keys(t).filter((k) => columns.includes(k));
       const vt = this.validTo(t);
       const select = [
@@ -110,7 +119,8 @@ class RowProbe {
         ...keys.map((k, i) => `${this.q(k)} AS _k${i}`),
         ...(vt && columns.includes(vt) ? [`${this.q(vt)} AS _vt`] : []),
       ];
-      await this.client.execute(`CREATE TEMPORARY TABLE ${this.q(snap)} AS SELECT ${select.join(", ")} FROM ${this.client.dialect.qualified(this.dataset, t.name)}`);
+      if (this.seq === 1) await this.client.execute(`CREATE SCHEMA IF NOT EXISTS ${this.q(this.scratch)}`);
+      await this.client.execute(`CREATE TABLE ${snap} AS SELECT ${select.join(", ")} FROM ${this.client.dialect.qualified(this.dataset, t.name)}`);
       this.existed.set(t.name, snap);
     }
   }
@@ -132,7 +142,7 @@ class RowProbe {
         out.set(t.name, { insert: await this.count(table), update: 0, delete: 0 });
         continue;
       }
-      const s = this.q(snap);
+      const s = snap;
       const id = this.q(C_DLT_ID);
       const added = `${table} AS n WHERE n.${id} NOT IN (SELECT _id FROM ${s})`;
       const gone = `${s} AS b WHERE b._id NOT IN (SELECT ${id} FROM ${table})`;
