@@ -238,7 +238,14 @@ export class Pipeline {
     };
     this.deferPersist = true;
     try {
-      if (this.pending.length === 0 && this.restore_from_destination && !this.dev_mode) await this.syncInternal();
+      if (this.pending.length === 0 && this.restore_from_destination && !this.dev_mode) {
+        try {
+          await this.syncInternal();
+        } catch (e) {
+          // An unreachable destination or unreadable state: dlt's run fails at its sync step.
+          throw this.stepFailed("sync", e, null);
+        }
+      }
       if (this.pending.length > 0) {
         if (data !== undefined) {
           console.warn(
