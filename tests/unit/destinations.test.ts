@@ -223,3 +223,28 @@ describe.each(targets)("$name", (t) => {
     expect(await before()).toEqual(snapshot);
   });
 });
+
+describe("postgres credentials and connection errors", () => {
+  it("rejects a malformed connection string or missing fields by name", () => {
+    expect(() => dlt.destinations.postgres("mysql://u:p@h/db")).toThrow(/must start with postgresql:\/\//);
+    expect(() => dlt.destinations.postgres({ host: "h", database: "d" })).toThrow(/missing username/);
+    expect(() => dlt.destinations.postgres("postgresql://u@h:99999/db")).toThrow(dlt.InvalidConnectionString);
+    const d = dlt.destinations.postgres({ host: "db.example", port: 6543, database: "dlt_data", username: "loader", password: "pw" });
+    expect(d.credentials.location()).toBe("postgresql://loader:***@db.example:6543/dlt_data");
+  });
+
+  it("an unreachable server fails the run at its sync step and leaves nothing pending", async () => {
+    // A port nobody listens on: the cluster of this file is elsewhere, and 1 is privileged.
+    const p = dlt.pipeline({
+      pipeline_name: "pg_unreachable",
+      destination: dlt.destinations.postgres({ host: "127.0.0.1", port: 1, database: "x", username: "x" }),
+      dataset_name: "nowhere",
+      pipelines_dir: mkdtempSync(path.join(dir, "pipes-")),
+    });
+    const failure = await p.run([{ id: 1 }], { table_name: "t" }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(dlt.PipelineStepFailed);
+    expect((failure as dlt.PipelineStepFailed).step).toBe("sync");
+    expect(String((failure as Error).message)).toMatch(/ECONNREFUSED/);
+    expect(p.has_pending_data).toBe(false);
+  });
+});

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 const CHILD = path.join(import.meta.dirname, "support", "kill9_child.ts");
 const TOTAL = 300_000;
 const BATCH = 10_000;
-const KILLS = 22;
+const KILLS = 20;
 const dir = mkdtempSync(path.join(tmpdir(), "pipebook-kill9-"));
 const db = path.join(dir, "kill9.duckdb");
 

@@ -264,6 +264,7 @@ export class Pipeline {
         try {
           await this.syncInternal();
         } catch (e) {
+          // An unreachable destination or unreadable state: dlt's run fails at its sync step.
           throw this.stepFailed("sync", e, null);
         }
       }

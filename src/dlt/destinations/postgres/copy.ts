@@ -19,17 +19,32 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
-/** Years 1..9999 go through the engine's own ISO formatter, which is fast. */
-const ISO_MIN = Date.parse("0001-01-01T00:00:00Z") * 1000;
-// Beyond 2^53 microseconds (year 2255) a number no longer holds every microsecond.
-const ISO_MAX = Math.min(Date.parse("9999-12-31T23:59:59.999Z") * 1000 + 999, Number.MAX_SAFE_INTEGER);
+const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
+const MICROS_PER_DAY = 86_400_000_000;
 
+/**
+ * `YYYY-MM-DDTHH:MM:SS.ffffff` for UTC microseconds, by arithmetic: loads have millions of
+ * timestamps, mostly on few days, so the date part is kept from the previous value.
+ */
+let lastDay = NaN;
+let lastDayText = "";
 function isoMicros(micros: number): string {
-  if (micros < ISO_MIN || micros > ISO_MAX) return formatIsoMicros(micros);
-  const ms = Math.floor(micros / 1000);
-  const us = micros - ms * 1000;
-  // "YYYY-MM-DDTHH:MM:SS.mmmZ" → "YYYY-MM-DDTHH:MM:SS.mmmuuu"
-  return new Date(ms).toISOString().slice(0, 23) + String(us).padStart(3, "0");
+  if (!Number.isSafeInteger(micros)) return formatIsoMicros(micros);
+  const day = Math.floor(micros / MICROS_PER_DAY);
+  if (day !== lastDay) {
+    const [y, m, d] = civilFromDays(day);
+    if (y < 1 || y > 9999) return formatIsoMicros(micros);
+    lastDay = day;
+    lastDayText = `${pad(y, 4)}-${TWO[m]}-${TWO[d]}T`;
+  }
+  let rest = micros - day * MICROS_PER_DAY;
+  const h = Math.floor(rest / 3_600_000_000);
+  rest -= h * 3_600_000_000;
+  const mi = Math.floor(rest / 60_000_000);
+  rest -= mi * 60_000_000;
+  const sec = Math.floor(rest / 1_000_000);
+  const us = rest - sec * 1_000_000;
+  return `${lastDayText}${TWO[h]}:${TWO[mi]}:${TWO[sec]}.${String(us).padStart(6, "0")}`;
 }
 
 /** How one column's values are written, chosen once per column. */
