@@ -1,6 +1,5 @@
 // What crosses the boundary between the page and the runtime worker. Plain data only: it is
 // structured-cloned by Comlink, so no class instances, functions or bigints in outputs.
-
 import type { CellOutput, ChartData, DefinedSourceInfo, DisplayRow, ResultMeta, RunEvent, RunReport, SqlOutcome } from "../notebook/outputs.ts";
 
 // What a cell run produces belongs to the notebook (both runtimes make it); re-exported for the page.
