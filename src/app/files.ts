@@ -11,6 +11,21 @@ export function fileName(title: string): string {
   return `${base.slice(0, 120)}.ipynb`;
 }
 
+/** A shell word for a file name: double quotes, unless the name holds what they would expand. */
+function shellQuote(name: string): string {
+  return /[$`\\!"]/.test(name) ? `'${name.replace(/'/g, "'\\''")}'` : `"${name}"`;
+}
+
+/**
+ * The command that runs a notebook, downloaded as its .ipynb file, headless in Node from a
+ * checkout of pipebook: `npx pipebook run "Title.ipynb" --destination ./title.duckdb`.
+ */
+export function headlessCommand(title: string): string {
+  const file = fileName(title);
+  const db = file.replace(/\.ipynb$/, "").toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "notebook";
+  return `npx pipebook run ${shellQuote(file)} --destination ./${db}.duckdb`;
+}
+
 export function downloadNotebook(nb: Notebook, options: { outputs?: boolean } = {}): void {
   saveBlob(new Blob([ipynbText(nb, options)], { type: "application/x-ipynb+json" }), fileName(nb.title));
 }

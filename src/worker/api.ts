@@ -6,8 +6,6 @@ import type { CellAnalysis, CellOutput, LoadPreview, ChartData, DefinedSourceInf
 // What a cell run produces belongs to the notebook (both runtimes make it); re-exported for the page.
 export type { CellAnalysis, CellOutput, LoadPreview, ChartData, ColumnInfo, DefinedSourceInfo, DisplayRow, LoadSummary, ProgressInfo, ResultMeta, RunEvent, RunReport, SqlOutcome } from "../notebook/outputs.ts";
 
-
-
 export interface DatabaseInfo {
   persistent: boolean;
   /** dlt's destination location text, e.g. duckdb:///opfs://pipebook.duckdb */
