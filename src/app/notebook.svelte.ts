@@ -114,8 +114,22 @@ export class NotebookController {
 
   /** What every code cell defines and uses, read once the runtime is up (after a reload, too). */
   async analyzeAll(): Promise<void> {
-    for (const c of this.nb?.cells ?? []) if (c.kind === "code" && !this.deps[c.id]) await this.analyze(c);
+    if (this.analyzing) return;
+    this.analyzing = true;
+    try {
+      // Whatever notebook is open by then: one opened meanwhile is covered too.
+      const tried = new Set<string>();
+      for (;;) {
+        const next = this.nb?.cells.find((c) => c.kind === "code" && !this.deps[c.id] && !tried.has(c.id));
+        if (!next) break;
+        tried.add(next.id);
+        await this.analyze(next);
+      }
+    } finally {
+      this.analyzing = false;
+    }
   }
+  private analyzing = false;
 
   depList(): CellDeps[] {
     return (this.nb?.cells ?? []).map((c) => ({ id: c.id, declared: this.deps[c.id]?.declared ?? [], used: this.deps[c.id]?.used ?? [] }));

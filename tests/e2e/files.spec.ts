@@ -113,14 +113,18 @@ test("a dropped file opens; ?notebook= opens a same-origin file and refuses othe
   await expect(cell(page, 1).getByTestId("stream")).toContainText("1 load package(s) were loaded", { timeout: 30_000 });
   await expect(cell(page, 2).getByTestId("sql-result")).toContainText("rows");
 
-  await page.goto("/?notebook=/notebooks/missing.ipynb");
-  await ready(page);
-  await expect(page.getByTestId("file-message")).toContainText("Could not open /notebooks/missing.ipynb: not found (404).");
-
   await page.goto("/?notebook=http://example.com/x.ipynb");
   await ready(page);
   await expect(page.getByTestId("file-message")).toContainText("opens files from http://127.0.0.1");
   await expect(page.getByTestId("file-message")).toContainText("Nothing was changed");
+});
+
+test("?notebook= for a missing file says not found (404), not a parse error", async ({ page }) => {
+  await page.goto("/?notebook=/notebooks/missing.ipynb");
+  await ready(page);
+  await expect(page.getByTestId("file-message")).toContainText("Could not open /notebooks/missing.ipynb: not found (404).");
+  await expect(page.getByTestId("file-message")).not.toContainText("JSON");
+  await expect(page.getByTestId("cell").first()).toBeVisible();
 });
 
 test("a share link carries the notebook and opens as a copy", async ({ page, browser }) => {

@@ -133,3 +133,16 @@ test("a ReferenceError for a name another cell defines offers to run that cell",
   await expect(cell(page, 0)).toHaveAttribute("data-status", "done");
   await expect(offer).toHaveCount(0);
 });
+
+test("the notebook list follows the open notebook while it is edited", async ({ page }) => {
+  await freshNotebook(page);
+  const current = page.getByRole("navigation", { name: "Notebooks" }).locator("li.current");
+  await expect(current).toContainText("1 cell");
+  await page.getByLabel("Notebook title").fill("Live title");
+  await expect(current).toContainText("Live title");
+  await addCell(page, "code");
+  await expect(current).toContainText("2 cells");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("a");
+  await expect(current).toContainText("3 cells");
+});

@@ -89,3 +89,17 @@ describe("where the Load dialog's cell goes", () => {
     expect(loadsResource(`await p.run(simple_source_x())`, "simple_source")).toBe(false);
   });
 });
+
+describe("rows each load loaded", () => {
+  it("completed jobs count, failed ones and dlt's own tables do not", async () => {
+    const { rowsLoaded } = await import("../../src/worker/loadlog.ts");
+    const job = (table: string, rows: number) => ({ job_file_info: { table_name: table }, file_size: rows });
+    const info = {
+      load_packages: [
+        { load_id: "1", jobs: { completed_jobs: [job("items", 3), job("items__tags", 5), job("_dlt_pipeline_state", 1)], failed_jobs: [job("prices", 2)] } },
+        { load_id: "2", jobs: { completed_jobs: [], failed_jobs: [job("prices", 2)] } },
+      ],
+    };
+    expect(rowsLoaded(info as never)).toEqual({ "1": { items: 3, items__tags: 5 }, "2": {} });
+  });
+});
