@@ -92,7 +92,7 @@ describe("where the Load dialog's cell goes", () => {
 
 describe("rows each load loaded", () => {
   it("completed jobs count, failed ones and dlt's own tables do not", async () => {
-    const { rowsLoaded } = await import("../../src/worker/loadlog.ts");
+    const { rowsLoaded } = await import("../../src/notebook/loadlog.ts");
     const job = (table: string, rows: number) => ({ job_file_info: { table_name: table }, file_size: rows });
     const info = {
       load_packages: [
