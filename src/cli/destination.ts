@@ -7,6 +7,9 @@ import { openDuckDB, type DuckDBHandle } from "../dlt/destinations/duckdb/connec
 import { setDefaultDestination } from "../dlt/destinations/default.ts";
 import { duckdb } from "../dlt/destinations/duckdb/factory.ts";
 import type { QueryConnection } from "../notebook/sql.ts";
+import type { SqlClient } from "../dlt/destinations/client.ts";
+import { postgres, type PostgresDestination } from "../dlt/destinations/postgres/factory.ts";
+import { sqlClientConnection } from "./sql_connection.ts";
 
 export type Target = { kind: "duckdb"; path: string } | { kind: "postgres"; url: string };
 
@@ -46,12 +49,13 @@ export function redact(url: string): string {
   return url.replace(/^([a-z+]+:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
 }
 
+function checkFileTarget(file: string): void {
+  const dir = path.dirname(file);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DestinationError(`--destination ${file}: the folder ${dir} does not exist`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new DestinationError(`--destination ${file} is a folder, not a DuckDB file`);
+}
+
 async function openDuckDBTarget(target: Extract<Target, { kind: "duckdb" }>): Promise<DuckDBHandle> {
-  if (target.path !== ":memory:") {
-    const dir = path.dirname(target.path);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DestinationError(`--destination ${target.path}: the folder ${dir} does not exist`);
-    if (existsSync(target.path) && statSync(target.path).isDirectory()) throw new DestinationError(`--destination ${target.path} is a folder, not a DuckDB file`);
-  }
   try {
     return await openDuckDB(target.path);
   } catch (e) {
@@ -65,9 +69,48 @@ async function openDuckDBTarget(target: Extract<Target, { kind: "duckdb" }>): Pr
  */
 export async function openNotebookDatabase(target: Target): Promise<NotebookDatabase> {
   if (target.kind === "postgres") {
-    // The one place to wire postgres in: setDefaultDestination(() => postgres(target.url)) and a
-    // connection for SQL cells.
-    throw new DestinationError(`--destination ${redact(target.url)}: the postgres destination is not available in this build of pipebook`);
+    let destination: PostgresDestination;
+    let client: SqlClient;
+    try {
+      destination = postgres(target.url);
+      client = (await destination.client()) as SqlClient;
+    } catch (e) {
+      throw new DestinationError(`--destination ${redact(target.url)}: could not connect: ${String((e as Error)?.message ?? e)}`);
+    }
+    setDefaultDestination(() => destination);
+    return {
+      target,
+      location: client.location,
+      description: `the Postgres database ${redact(target.url)}`,
+      connection: sqlClientConnection(client),
+      close: async () => {
+        setDefaultDestination(undefined);
+        await destination.close();
+      },
+    };
+  }
+  if (target.path !== ":memory:") {
+    // A file: native DuckDB (durable, what `duckdb(path)` is in Node); SQL cells read it through
+    // the same client.
+    checkFileTarget(target.path);
+    const destination = duckdb(target.path);
+    let client: SqlClient;
+    try {
+      client = (await destination.client()) as SqlClient;
+    } catch (e) {
+      throw new DestinationError(`Could not open the DuckDB database ${target.path}: ${String((e as Error)?.message ?? e)}`);
+    }
+    setDefaultDestination(() => destination);
+    return {
+      target,
+      location: client.location,
+      description: `the DuckDB file ${target.path}`,
+      connection: sqlClientConnection(client),
+      close: async () => {
+        setDefaultDestination(undefined);
+        await client.close?.();
+      },
+    };
   }
   const handle = await openDuckDBTarget(target);
   setDefaultDestination((options) => duckdb(handle, options));

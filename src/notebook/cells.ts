@@ -208,7 +208,8 @@ function summarize(
   // Rows loaded, not rows attempted: a failed job's rows never reached its table.
   const failedTables = new Set(failedJobs.map((j) => j.table));
   for (const t of tables) if (failedTables.has(t.name)) t.rows = 0;
-  return { pipeline: p.pipeline_name, dataset: p.dataset_name, tables, newColumns, failedJobs, loadIds: [...info.loads_ids] };
+  const schemaChanges = info.load_packages.flatMap((pkg) => (pkg.schema_diff ? dltModule.describeDiff(pkg.schema_diff) : []));
+  return { pipeline: p.pipeline_name, dataset: p.dataset_name, tables, newColumns, failedJobs, loadIds: [...info.loads_ids], schemaChanges };
 }
 
 /**

@@ -32,6 +32,8 @@ export interface LoadSummary {
   tables: Array<{ name: string; rows: number }>;
   newColumns: Array<{ table: string; column: string; type: string }>;
   failedJobs: Array<{ table: string; message: string }>;
+  /** what this load changed in the schema (new tables, columns, variants, hints), one line each */
+  schemaChanges?: string[];
   loadIds: string[];
 }
 

@@ -57,6 +57,9 @@ interface StoredResult {
   inline?: Table;
 }
 
+/** DuckDB's numeric column types (right-aligned, chartable). */
+const NUMERIC_TYPE = /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|REAL|DECIMAL)\b/i;
+
 export class ResultStore {
   private readonly results = new Map<string, StoredResult>();
   private seq = 0;
@@ -65,10 +68,9 @@ export class ResultStore {
 
   private async describe(table: string): Promise<ColumnInfo[]> {
     const d = await this.conn.query(`DESCRIBE ${table}`);
-    const sample = await this.conn.query(`SELECT * FROM ${table} LIMIT 0`);
-    const names = d.getChild("column_name")!.toArray() as string[];
-    const types = d.getChild("column_type")!.toArray() as string[];
-    return names.map((name, i) => ({ name, type: types[i], numeric: isNumericField(sample.schema.fields[i]) }));
+    const names = [...(d.getChild("column_name")?.toArray() ?? [])] as string[];
+    const types = [...(d.getChild("column_type")?.toArray() ?? [])] as string[];
+    return names.map((name, i) => ({ name, type: types[i], numeric: NUMERIC_TYPE.test(types[i]) }));
   }
 
   /** Runs a cell's SQL; the last statement's rows become a result. */

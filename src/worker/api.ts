@@ -61,6 +61,8 @@ export interface SchemaVersion {
   engineVersion: number;
   insertedAt: string;
   hash: string;
+  /** what this version changed against the one before it, one line each */
+  changes: string[];
 }
 
 export interface PipelineInfo {

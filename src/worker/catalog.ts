@@ -3,6 +3,7 @@
 // and `_dlt_loads`. Nothing here depends on a pipeline object being alive in the worker.
 import type { Table } from "apache-arrow";
 import { decodeState } from "../dlt/pipeline/state.ts";
+import { describeDiff, diffSchemas } from "../dlt/schema/diff.ts";
 import type { CatalogDataset, CatalogTable, IncrementalCursor, PipelineInfo } from "./api.ts";
 import { inspect, jsonText } from "../notebook/format.ts";
 import { quoteIdent as q, quoteLiteral } from "../notebook/sql.ts";
@@ -149,8 +150,9 @@ export async function readPipelines(conn: Queryable, recorded: Record<string, Re
     );
     const loads = await select(conn, `SELECT load_id, schema_name, status, inserted_at FROM ${q(ds)}._dlt_loads ORDER BY load_id DESC LIMIT 100`)
       .then(rowsOf, () => [] as Row[]);
-    const versions = await select(conn, `SELECT schema_name, version, engine_version, inserted_at, version_hash FROM ${q(ds)}._dlt_version ORDER BY inserted_at DESC LIMIT 50`)
+    const versions = await select(conn, `SELECT schema_name, version, engine_version, inserted_at, version_hash, schema FROM ${q(ds)}._dlt_version ORDER BY inserted_at DESC LIMIT 51`)
       .then(rowsOf, () => [] as Row[]);
+    const changesOf = versionChanges(versions);
     // Rows per load: root tables carry _dlt_load_id.
     const rootTables = rowsOf(
       await select(
@@ -189,9 +191,27 @@ export async function readPipelines(conn: Queryable, recorded: Record<string, Re
           .map((l) => ({ loadId: String(l.load_id), schemaName: String(l.schema_name), status: num(l.status), insertedAt: when(l.inserted_at), rows: recorded[String(l.load_id)] ?? rowsByLoad.get(String(l.load_id)) ?? {} })),
         schemas: versions
           .filter((v) => mine(v.schema_name))
-          .map((v) => ({ schemaName: String(v.schema_name), version: num(v.version), engineVersion: num(v.engine_version), insertedAt: when(v.inserted_at), hash: String(v.version_hash) })),
+          .slice(0, 50)
+          .map((v, i) => ({ schemaName: String(v.schema_name), version: num(v.version), engineVersion: num(v.engine_version), insertedAt: when(v.inserted_at), hash: String(v.version_hash), changes: changesOf[i] })),
       });
     }
   }
   return out;
+}
+
+/** Per version (newest first), what it changed against the next older version of the same schema. */
+function versionChanges(versions: Row[]): string[][] {
+  const parse = (v: Row | undefined) => {
+    try {
+      return v ? (JSON.parse(String(v.schema)) as Parameters<typeof diffSchemas>[1]) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return versions.map((v, i) => {
+    const next = parse(v);
+    if (!next) return [];
+    const older = versions.slice(i + 1).find((o) => o.schema_name === v.schema_name);
+    return describeDiff(diffSchemas(parse(older), next));
+  });
 }

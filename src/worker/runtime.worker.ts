@@ -35,17 +35,18 @@ dltModule.setPipelineStoreFactory((dir) => new IdbStore(dir ?? "pipebook-pipelin
 // dlt.sources.filesystem({ bucket_url: "opfs://files/" }) reads the notebook's stored data files.
 dltModule.setFileStorage("opfs", opfsFileStorage);
 
-dltModule.setNotebookDatabase(() => {
+function notebookDatabase(): Promise<DuckDBHandle> {
   engineHandle ??= (async () => {
     const { db, location } = await database();
     // The engine gets its own connection: its transactions never mix with SQL cells'.
     return { connection: await db.connect(), location };
   })();
   return engineHandle;
-});
+}
+dltModule.setNotebookDatabase(notebookDatabase);
 
 dltModule.setDuckDBOpener(async (path) => {
-  if (path === OPFS_PATH) return dltModule.destinations.duckdb().open();
+  if (path === OPFS_PATH) return notebookDatabase();
   if (path !== ":memory:") throw new Error(`In the browser a pipeline loads into the notebook's database (no argument) or ":memory:", not ${JSON.stringify(path)}`);
   const { openDatabase: open } = await import("./duckdb.ts");
   const { db } = await open({ memory: true });

@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "./support/http_server.ts";
+import { postgresUnavailable, startPostgres, type PostgresCluster } from "./support/postgres.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = path.join(ROOT, "bin/pipebook.js");
@@ -277,5 +278,44 @@ console.log("events in the file:", n);`],
     const doc2 = JSON.parse((await pipebook(["run", nb, "--json"], work)).stdout);
     // a third run: nothing new, the file keeps its five rows
     expect(doc2.cells[1].outputs[0].result.head).toEqual([["5"]]);
+  }, 300_000);
+});
+
+const pgSkip = postgresUnavailable();
+
+describe.skipIf(!!pgSkip)("pipebook run into Postgres (--destination postgresql://…)", () => {
+  let cluster: PostgresCluster;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 120_000);
+  afterAll(() => cluster?.stop());
+
+  it("the sample notebook loads the same rows into a real Postgres, SQL cells included; a second run loads only new rows", async () => {
+    const work = mkdtempSync(path.join(tmpdir(), "pipebook-cli-pg-"));
+    const nb = path.join(SAMPLES, "incremental-orders.ipynb");
+    const first = await pipebook(["run", nb, "--destination", cluster.url, "--json"], work);
+    const doc = JSON.parse(first.stdout);
+    expect({ ok: doc.ok, failed: doc.failed, code: first.code }).toEqual({ ok: true, failed: null, code: 0 });
+    const loads = doc.cells.flatMap((c: { outputs: Array<{ type: string; summary?: { tables: Array<{ name: string; rows: number }> } }> }) =>
+      c.outputs.filter((o) => o.type === "load").map((o) => o.summary!.tables.find((t) => t.name === "orders")!.rows),
+    );
+    expect(loads).toEqual([498, 502]);
+    const months = doc.cells.find((c: { first_line: string }) => c.first_line.startsWith("select left(updated_at")).outputs[0].result;
+    expect(months.rowCount).toBe(12);
+    expect(first.stderr).not.toContain(cluster.credentials.password);
+
+    const pg = await import("pg");
+    const client = new pg.default.Client({ connectionString: cluster.url });
+    await client.connect();
+    try {
+      const schemas = await client.query("SELECT schema_name FROM information_schema.schemata WHERE schema_name = 'shop'");
+      expect(schemas.rowCount).toBe(1);
+      const count = await client.query("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM shop.orders");
+      expect(count.rows[0]).toEqual({ n: 1000, d: 1000 });
+      const loadsTable = await client.query("SELECT count(*)::int AS n FROM shop._dlt_loads WHERE status = 0");
+      expect(loadsTable.rows[0].n).toBeGreaterThanOrEqual(2);
+    } finally {
+      await client.end();
+    }
   }, 300_000);
 });

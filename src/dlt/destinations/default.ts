@@ -2,10 +2,9 @@
 // notebook's own database (setNotebookDatabase, in duckdb/connection.ts); a runtime may send it
 // elsewhere instead, as `pipebook run --destination` does, by registering a factory here. The one
 // place a run redirects every argument-less destination.
-import type { DuckDBDestination, DuckDBDestinationOptions } from "./duckdb/factory.ts";
+import type { Destination } from "./client.ts";
+import type { DuckDBDestinationOptions } from "./duckdb/factory.ts";
 
-/** Any destination a pipeline accepts (today DuckDB; the type widens as destinations are added). */
-export type Destination = DuckDBDestination;
 
 export type DefaultDestinationFactory = (options: DuckDBDestinationOptions) => Destination;
 

@@ -74,7 +74,14 @@ export class DuckDBDestination implements Destination {
   }
 }
 
-export function duckdb(target?: string | DuckDBHandle | null, options: DuckDBDestinationOptions = {}): DuckDBDestination {
+/**
+ * A DuckDB destination. Without a target it is the notebook's database, unless the runtime
+ * registered a stand-in (`pipebook run --destination postgresql://…` makes it Postgres): so the
+ * argument-less form is typed as any destination.
+ */
+export function duckdb(target: string | DuckDBHandle, options?: DuckDBDestinationOptions): DuckDBDestination;
+export function duckdb(target?: null, options?: DuckDBDestinationOptions): Destination;
+export function duckdb(target?: string | DuckDBHandle | null, options: DuckDBDestinationOptions = {}): Destination {
   // No argument: whatever the runtime registered (`pipebook run --destination`), else the notebook's database.
   if (target === undefined || target === null) {
     const replaced = defaultDestination(options);
