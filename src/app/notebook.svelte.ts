@@ -68,6 +68,9 @@ export class NotebookController {
     // Selection starts on the last cell: "Add … cell" then appends, and an empty cell is ready to type in.
     this.selected = nb.cells[nb.cells.length - 1]?.id;
     for (const c of nb.cells) if (c.kind === "markdown" && !c.source.trim()) this.editing[c.id] = true;
+    // A notebook that ends in an empty code cell opens with the caret in it: ready to type.
+    const last = nb.cells[nb.cells.length - 1];
+    if (last && last.kind !== "markdown" && !last.source.trim()) this.focusEditor(last.id);
   }
 
   cell(id: string): Cell | undefined {

@@ -208,7 +208,11 @@ function summarize(
   // Rows loaded, not rows attempted: a failed job's rows never reached its table.
   const failedTables = new Set(failedJobs.map((j) => j.table));
   for (const t of tables) if (failedTables.has(t.name)) t.rows = 0;
-  const schemaChanges = info.load_packages.flatMap((pkg) => (pkg.schema_diff ? dltModule.describeDiff(pkg.schema_diff) : []));
+  // New tables and columns are listed above; here what else changed: variants (a type that did
+  // not fit its column) and hints.
+  const schemaChanges = info.load_packages.flatMap((pkg) =>
+    pkg.schema_diff ? dltModule.describeDiff({ new_tables: [], new_columns: pkg.schema_diff.new_columns.filter((c) => c.variant), changed_hints: pkg.schema_diff.changed_hints }) : [],
+  );
   return { pipeline: p.pipeline_name, dataset: p.dataset_name, tables, newColumns, failedJobs, loadIds: [...info.loads_ids], schemaChanges };
 }
 

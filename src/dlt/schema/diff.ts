@@ -1,6 +1,6 @@
 // What one schema version added or changed against the one before it: new tables, new columns
 // with their types (variants flagged: a value arrived whose type did not fit its column), and
-// column hints that changed or were dropped. Data tables only: dlt's own tables are bookkeeping.
+// column hints that changed or were dropped. Data tables and columns only: dlt's own are bookkeeping.
 import type { TColumn, TTableSchema } from "./types.ts";
 
 export interface NewColumn {
@@ -39,7 +39,8 @@ export function diffSchemas(previous: SchemaLike | undefined, next: SchemaLike):
   for (const [name, table] of Object.entries(next.tables)) {
     if (name.startsWith("_dlt")) continue;
     const old = before[name];
-    const complete = Object.values(table.columns).filter((c) => c.data_type !== undefined);
+    // dlt's own columns (`_dlt_id`, `_dlt_load_id`, …) come with every table: not news.
+    const complete = Object.values(table.columns).filter((c) => c.data_type !== undefined && !c.name.startsWith("_dlt_"));
     if (!old || !Object.values(old.columns).some((c) => c.data_type !== undefined)) {
       if (complete.length === 0) continue;
       diff.new_tables.push(name);
@@ -50,7 +51,7 @@ export function diffSchemas(previous: SchemaLike | undefined, next: SchemaLike):
       else diffHints(diff, name, prior, col);
     }
     for (const prior of Object.values(old?.columns ?? {})) {
-      if (prior.data_type !== undefined && !table.columns[prior.name]) {
+      if (prior.data_type !== undefined && !prior.name.startsWith("_dlt_") && !table.columns[prior.name]) {
         diff.changed_hints.push({ table: name, column: prior.name, hint: "column", from: prior.data_type, to: null });
       }
     }
