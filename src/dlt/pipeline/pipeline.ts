@@ -260,14 +260,7 @@ export class Pipeline {
     let failed = false;
     let step: TPipelineStep = "sync";
     try {
-      if (this.pending.length === 0 && this.restore_from_destination && !this.dev_mode) {
-        try {
-          await this.syncInternal();
-        } catch (e) {
-          // An unreachable destination or unreadable state: dlt's run fails at its sync step.
-          throw this.stepFailed("sync", e, null);
-        }
-      }
+      await this.syncBeforeRun();
       if (this.pending.length > 0) {
         if (data !== undefined) {
           console.warn(
@@ -297,6 +290,17 @@ export class Pipeline {
     }
   }
 
+  /** run()'s first step: with nothing pending, take newer state from the destination (dlt's sync). */
+  private async syncBeforeRun(): Promise<void> {
+    if (this.pending.length > 0 || !this.restore_from_destination || this.dev_mode) return;
+    try {
+      await this.syncInternal();
+    } catch (e) {
+      // An unreachable destination or unreadable state: dlt's run fails at its sync step.
+      throw this.stepFailed("sync", e, null);
+    }
+  }
+
   /**
    * run() rehearsed: extract, normalize and the load itself inside a transaction that is rolled
    * back, reporting rows per table and schema changes. Nothing changes: destination, local
@@ -310,13 +314,7 @@ export class Pipeline {
     const report = emptyReport();
     this.deferPersist = true;
     try {
-      if (this.pending.length === 0 && this.restore_from_destination && !this.dev_mode) {
-        try {
-          await this.syncInternal();
-        } catch (e) {
-          throw this.stepFailed("sync", e, null);
-        }
-      }
+      await this.syncBeforeRun();
       if (this.pending.length === 0 && data !== undefined) await this.extractInternal(data, { ...options, dry_run: false });
       try {
         await this.normalizeInternal(options.schema_contract);
