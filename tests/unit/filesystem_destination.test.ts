@@ -122,6 +122,12 @@ describe("filesystem destination", () => {
     const [file] = filesOf(folder);
     expect(file).toMatch(/\.jsonl$/);
     expect(readFileSync(path.join(folder, file), "utf8")).toContain('"big":9007199254740993');
+    // merge has no strategy on files: dlt falls back to append
+    await p.run([{ id: 1, big: 2n }], { table_name: "things", write_disposition: "merge", primary_key: "id" });
+    expect(await sql(`SELECT id, big FROM read_json('${path.join(lake, p.dataset_name)}/things/*/*.jsonl', format='newline_delimited') ORDER BY big`)).toEqual([
+      { id: 1n, big: 2n },
+      { id: 1n, big: 9007199254740993n },
+    ]);
     expect(() => dlt.destinations.filesystem(lake, { layout: "{load_id}.{ext}" })).toThrow(dlt.InvalidFilesystemLayout);
     expect(() => dlt.destinations.filesystem("s3://bucket/x")).toThrow(/only local directories/);
   });

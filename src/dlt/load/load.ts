@@ -179,9 +179,7 @@ async function loadInTransaction(
 
   for (const root of roots.values()) {
     if (root.write_disposition === "merge" && !isSqlClient(client)) {
-      console.warn(
-        `Destination does not support any merge strategies and merge write disposition for table ${root.name} cannot be met and will fall back to append.`,
-      );
+      console.warn(`Falling back to \`append\` on \`${root.name}\`: the destination supports no merge strategy.`);
     }
     const chain = schema.tableChain(root.name);
     if (usesStaging(client, root, options)) {

@@ -225,7 +225,12 @@ export class FilesystemClient implements JobClient {
     // System tables are JSONL whatever the data format (as in dlt): they are read back here.
     const jsonl = this.fileFormat === "jsonl" || table.name.startsWith("_dlt_");
     const data = jsonl ? rowsToJsonl(columns, rows) : rowsToParquet(columns, rows);
-    const rel = layoutPath(this.layout, { table_name: table.name, load_id, file_id: uniqIdHex(5), ext: jsonl ? "jsonl" : "parquet" });
+    // The state file is named as dlt names it: `<pipeline>__<load_id>__<version hash>.jsonl`.
+    const first = rows[0];
+    const rel =
+      table.name === STATE_TABLE && typeof first.pipeline_name === "string"
+        ? join(STATE_TABLE, `${safeName(first.pipeline_name)}__${safeName(load_id)}__${safeName(String(first.version_hash ?? uniqIdHex(5)))}.jsonl`)
+        : layoutPath(this.layout, { table_name: table.name, load_id, file_id: uniqIdHex(5), ext: jsonl ? "jsonl" : "parquet" });
     await this.put(join(this.datasetDir(dataset), rel), data);
   }
 
