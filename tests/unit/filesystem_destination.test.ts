@@ -174,5 +174,11 @@ describe("filesystem destination", () => {
     expect(snapshot()).toEqual(before);
     expect(snapshot()).not.toHaveProperty("brand_new");
     expect(await sql(`SELECT count(*) AS n FROM read_json('${ds}/_dlt_loads/*.jsonl')`)).toEqual([{ n: 2n }]);
+
+    // a dry run counts what would be written and writes nothing
+    await p.drop_pending_packages();
+    const dry = await p.run([{ id: 3, note: "preview" }], { table_name: "notes", dry_run: true });
+    expect(dry.dry_run.tables.notes?.insert).toBe(1);
+    expect(snapshot()).toEqual(before);
   });
 });
