@@ -108,7 +108,7 @@ describe("filesystem destination", () => {
     expect(filesOf(path.join(ds, "_dlt_version")).length).toBeGreaterThanOrEqual(1);
     expect(filesOf(path.join(ds, "_dlt_pipeline_state")).every((f) => f.endsWith(".jsonl"))).toBe(true);
     expect(filesOf(path.join(ds, "_dlt_pipeline_state")).length).toBeGreaterThanOrEqual(1);
-    expect(readdirSync(ds).some((f) => f.startsWith(".pipebook_tx_"))).toBe(false);
+    expect(readdirSync(lake).some((f) => f.startsWith(".pipebook_tx_"))).toBe(false);
 
     // no SQL on files
     await expect(p.query("SELECT 1")).rejects.toThrow(/does not run SQL.*read_parquet/);
