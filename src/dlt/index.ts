@@ -2,6 +2,7 @@
 // keyword arguments one trailing options object with dlt's snake_case names, I/O returns Promises.
 import { duckdb } from "./destinations/duckdb/factory.ts";
 import { postgres } from "./destinations/postgres/factory.ts";
+import { filesystem } from "./destinations/filesystem/factory.ts";
 import { withTableName } from "./extract/extract.ts";
 
 export { resource, transformer, DltResource } from "./extract/resource.ts";
@@ -24,6 +25,8 @@ export {
 export { UnsupportedValueError } from "./extract/plain_data.ts";
 export { DuckDBDestination } from "./destinations/duckdb/factory.ts";
 export { PostgresDestination } from "./destinations/postgres/factory.ts";
+export { FilesystemDestination } from "./destinations/filesystem/factory.ts";
+export { InvalidFilesystemLayout } from "./destinations/filesystem/layout.ts";
 export { PostgresCredentials, InvalidConnectionString } from "./destinations/postgres/credentials.ts";
 export { setNotebookDatabase, setDuckDBOpener } from "./destinations/duckdb/connection.ts";
 export { setDefaultDestination } from "./destinations/default.ts";
@@ -34,7 +37,7 @@ export { setFileStorage, CsvError } from "./sources/filesystem/index.ts";
 export type { FileStorage, FileItem, OpenFile, ListedFile } from "./sources/filesystem/index.ts";
 export { setPipelineStoreFactory, setDefaultPipelinesDir, defaultPipelinesDir } from "./storage/store.ts";
 
-export const destinations = { duckdb, postgres };
+export const destinations = { duckdb, postgres, filesystem };
 
 export { sources } from "./sources/index.ts";
 

@@ -37,8 +37,11 @@ export interface JobClient {
   truncateTables(dataset: string, tables: string[]): Promise<void>;
   /** An empty staging copy of `table` in `dataset` (dropped first if there). */
   recreateStagingTable(dataset: string, table: TTableSchema): Promise<void>;
-  /** Bulk-loads normalized rows (every complete column of `table`; values typed by the schema). */
-  loadRows(dataset: string, table: TTableSchema, rows: LoadRow[]): Promise<void>;
+  /**
+   * Bulk-loads normalized rows (every complete column of `table`; values typed by the schema).
+   * `loadId` is the package's load id (file destinations name their files by it).
+   */
+  loadRows(dataset: string, table: TTableSchema, rows: LoadRow[], loadId?: string): Promise<void>;
   /** Removes a schema's history from `_dlt_version` (refresh). */
   deleteSchemaHistory(dataset: string, schemaName: string): Promise<void>;
   schemaVersionStored(dataset: string, schemaName: string, versionHash: string): Promise<boolean>;

@@ -134,8 +134,13 @@ function replaceStrategyOf(root: TTableSchema, options: LoadOptions): TReplaceSt
   return root["x-replace-strategy"] ?? options.replaceStrategy ?? "truncate-and-insert";
 }
 
-/** Where a table's rows go first: the final table, or staging for merge/insert-from-staging. */
-function usesStaging(root: TTableSchema, options: LoadOptions): boolean {
+/**
+ * Where a table's rows go first: the final table, or staging for merge/insert-from-staging.
+ * Only SQL destinations have staging: elsewhere replace deletes then writes, and merge appends
+ * (as dlt's filesystem destination does without a table format).
+ */
+function usesStaging(client: JobClient, root: TTableSchema, options: LoadOptions): boolean {
+  if (!isSqlClient(client)) return false;
   if (root.write_disposition === "merge") return true;
   return root.write_disposition === "replace" && replaceStrategyOf(root, options) === "insert-from-staging";
 }
@@ -173,8 +178,11 @@ async function loadInTransaction(
   }
 
   for (const root of roots.values()) {
+    if (root.write_disposition === "merge" && !isSqlClient(client)) {
+      console.warn(`Falling back to \`append\` on \`${root.name}\`: the destination supports no merge strategy.`);
+    }
     const chain = schema.tableChain(root.name);
-    if (usesStaging(root, options)) {
+    if (usesStaging(client, root, options)) {
       for (const t of chain) if (Schema.completeColumns(t).length) await client.recreateStagingTable(staging, t);
     } else if (root.write_disposition === "replace") {
       await client.truncateTables(dataset, [...chain].reverse().map((t) => t.name).filter((t) => storage.has(t)));
@@ -186,9 +194,9 @@ async function loadInTransaction(
     if (failed.has(job.jobId)) continue;
     const table = schema.getTable(job.table)!;
     const root = schema.rootTable(job.table);
-    const target = usesStaging(root, options) ? staging : dataset;
+    const target = usesStaging(client, root, options) ? staging : dataset;
     try {
-      await client.loadRows(target, table, job.rows);
+      await client.loadRows(target, table, job.rows, pkg.load_id);
     } catch (e) {
       throw new JobFailure(job.jobId, job.table, errorMessage(e));
     }
@@ -197,7 +205,7 @@ async function loadInTransaction(
   }
 
   for (const root of roots.values()) {
-    if (!usesStaging(root, options)) continue;
+    if (!usesStaging(client, root, options)) continue;
     if (!isSqlClient(client)) throw new Error(`${root.write_disposition} through a staging dataset needs an SQL destination`);
     const d = client.dialect;
     const chain = schema.tableChain(root.name).filter((t) => Schema.completeColumns(t).length);

@@ -633,7 +633,11 @@ export class Pipeline {
   /** Runs SQL on the destination database; rows come back as plain objects. */
   async query(sql: string): Promise<ResultRow[]> {
     const client = await this.client();
-    if (!isSqlClient(client)) throw new PipelineConfigError(`Destination ${this.destination.destination_name} does not run SQL`);
+    if (!isSqlClient(client)) {
+      throw new PipelineConfigError(
+        `Destination ${this.destination.destination_name} does not run SQL: its tables are files at ${client.location}; read them with DuckDB (read_parquet / read_json)`,
+      );
+    }
     return client.rows(sql);
   }
 

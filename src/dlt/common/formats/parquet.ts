@@ -81,9 +81,16 @@ function columnValues(col: FormatColumn, element: SchemaElement, rows: Record<st
         out[i] = timeMicros(v);
         break;
       case "decimal":
-      case "wei":
-        out[i] = unscaledDecimal(v, scale);
+      case "wei": {
+        // A value with more digits than the column's precision would make an invalid file.
+        const unscaled = unscaledDecimal(v, scale);
+        const limit = 10n ** BigInt(element.precision ?? DEFAULT_PRECISION);
+        if (unscaled >= limit || unscaled <= -limit) {
+          throw new RangeError(`${String(v)} does not fit column ${col.name} decimal(${element.precision},${scale})`);
+        }
+        out[i] = unscaled;
         break;
+      }
       case "binary":
         out[i] = v instanceof Uint8Array ? v : encoder.encode(String(v));
         break;
