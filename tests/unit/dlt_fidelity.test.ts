@@ -1,9 +1,9 @@
 // Details where pipebook must behave exactly as dlt does (issue 10, point 7): naming, row ids,
 // paginator arguments and detection, incremental arguments, replace/merge hints, bare yields,
 // shared tables and drop(). Each checks values read back from real runs on DuckDB-WASM.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "./support/http_server.ts";
-import { dlt, newPipeline } from "./helpers.ts";
+import { dlt, newPipeline, quietly } from "./helpers.ts";
 import { normalizeIdentifier, shortenIdentifier } from "../../src/dlt/naming/snake_case.ts";
 import {
   JSONResponseCursorPaginator,
@@ -14,14 +14,6 @@ import {
 const incremental = dlt.sources.incremental;
 type Row = Record<string, unknown>;
 
-const quietly = async <T>(f: () => Promise<T>): Promise<T> => {
-  const spy = vi.spyOn(console, "warn").mockImplementation(() => {});
-  try {
-    return await f();
-  } finally {
-    spy.mockRestore();
-  }
-};
 
 describe("7a identifier shortening counts code points", () => {
   // Expected values computed with dlt's NamingConvention.shorten_identifier (Python, code points).

@@ -1,4 +1,5 @@
 // Shared test setup: a fresh in-memory DuckDB-WASM and a uniquely named pipeline per test.
+import { vi } from "vitest";
 import * as dlt from "../../src/dlt/index.ts";
 import type { PipelineOptions } from "../../src/dlt/index.ts";
 
@@ -24,6 +25,16 @@ export async function columnsOf(p: dlt.Pipeline, table: string, dataset = "ds") 
     `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema='${dataset}' AND table_name='${table}' ORDER BY ordinal_position`,
   );
   return r.map((c) => `${c.column_name} ${c.data_type}${c.is_nullable === "NO" ? " NOT NULL" : ""}`);
+}
+
+/** Runs `f` with console.warn silenced (dlt's expected warnings would clutter the test output). */
+export async function quietly<T>(f: () => Promise<T>): Promise<T> {
+  const spy = vi.spyOn(console, "warn").mockImplementation(() => {});
+  try {
+    return await f();
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 export { dlt };

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Check } from "./support/kill9_child.ts";
 
 const CHILD = path.join(import.meta.dirname, "support", "kill9_child.ts");
 const TOTAL = 300_000;
@@ -66,14 +67,6 @@ function seeded(seed: number): () => number {
   };
 }
 
-interface Check {
-  rows: number;
-  distinct: number;
-  maxId: number;
-  partial: string[];
-  inconsistent: string[];
-  cursor: number | null;
-}
 
 interface Outcome {
   check: Check;

@@ -1,9 +1,9 @@
 // rest_api_source through pipeline.run against a real HTTP server on 127.0.0.1 (reference §8,
 // S29, S30): paginators, auto-detection, parent/child chains, include_from_parent, incremental
 // params across runs, ignored 404s, auth, errors and malformed bodies.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sequence, startServer, type TestServer } from "./support/http_server.ts";
-import { columnsOf, dlt, newPipeline } from "./helpers.ts";
+import { columnsOf, dlt, newPipeline, quietly } from "./helpers.ts";
 
 const FAST = { max_attempts: 4, backoff_factor: 0.01, max_retry_delay: 1 };
 const int = (s: string | undefined, d: number) => (s === undefined ? d : Number(s));
@@ -67,14 +67,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const client = () => ({ base_url: server.url, retry: FAST });
-const quietly = async <T>(f: () => Promise<T>): Promise<T> => {
-  const spy = vi.spyOn(console, "warn").mockImplementation(() => {});
-  try {
-    return await f();
-  } finally {
-    spy.mockRestore();
-  }
-};
 
 describe("rest_api_source", () => {
   it("loads a json_link parent and its comments, ignoring a 404, with parent fields (S29)", async () => {

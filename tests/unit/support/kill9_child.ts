@@ -9,7 +9,7 @@ const [dbPath, pipelinesDir, totalArg, batchArg] = process.argv.slice(2);
 const TOTAL = Number(totalArg);
 const BATCH = Number(batchArg);
 
-interface Check {
+export interface Check {
   rows: number;
   distinct: number;
   maxId: number;
