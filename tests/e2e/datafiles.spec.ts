@@ -56,6 +56,10 @@ test("a dropped CSV loads with merge on a primary key; the table downloads as Pa
   await expect(preview.locator("tbody tr")).toHaveText(["orders110"], { timeout: 30_000 });
   await expect(preview).toContainText("Nothing was changed");
   await expect(dialog.getByRole("button", { name: "Load now" })).toBeVisible();
+  await dialog.screenshot({ path: "test-results/load-preview-1440.png" });
+  await page.setViewportSize({ width: 400, height: 860 });
+  await dialog.screenshot({ path: "test-results/load-preview-400.png" });
+  await page.setViewportSize({ width: 1440, height: 900 });
   await dialog.getByRole("button", { name: "Cancel" }).click();
 
   await runCell(page, load);
