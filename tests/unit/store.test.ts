@@ -23,7 +23,7 @@ function snapshot() {
     schema_name: "p",
     state: "normalized",
     schema: { name: "p" } as never,
-    extracted: { tables: { r: [{ a: 1, at: new Date("2024-01-01T00:00:00Z") }] }, resources: [], empty_replace_tables: [] },
+    extracted: { tables: { r: [{ count: 1, rows: [{ a: 1, at: new Date("2024-01-01T00:00:00Z") }] }] }, resources: [], empty_replace_tables: [] },
     normalized: { tables: { r: [] }, row_counts: { r: 1 }, warnings: [] },
   };
   return { state, schemas: [], pending: [pkg] };
@@ -46,7 +46,7 @@ describe.each(stores)("the %s store", (_name, make) => {
     expect(back.pending).toHaveLength(1);
     expect(back.pending![0].state).toBe("extracted");
     expect(back.pending![0].normalized).toBeUndefined();
-    expect(back.pending![0].extracted.tables.r[0]).toEqual({ a: 1, at: new Date("2024-01-01T00:00:00Z") });
+    expect(back.pending![0].extracted.tables.r[0].rows![0]).toEqual({ a: 1, at: new Date("2024-01-01T00:00:00Z") });
     // pending left out = unchanged
     const s2 = snapshot();
     s2.state._state_version = 7;
@@ -119,4 +119,49 @@ describe("a pipeline across process restarts", () => {
     const info = await reopened.run(dlt.resource([{ id: 2, email: "x" }], { name: "people" }));
     expect(info.loads_ids).toHaveLength(1);
   });
+});
+
+// Pages of large packages: every value a page can hold comes back as it went in.
+const pageStores: Array<[string, () => PipelineStore]> = stores.filter(([name]) => name !== "memory");
+
+describe.each(pageStores)("pages in the %s store", (_name, make) => {
+  const rows = () => {
+    const odd: Record<string, unknown> = { n: NaN, neg: -0, inf: -Infinity, big: 2n ** 70n, at: new Date("2024-05-06T07:08:09.123Z"), bytes: new Uint8Array([0, 255, 7]) };
+    Object.defineProperty(odd, "__proto__", { value: "kept", enumerable: true, writable: true, configurable: true });
+    return [{ a: 1, nested: { list: [1, "x", null] } }, odd];
+  };
+
+  it("reads back exactly what was written and forgets a package's pages", async () => {
+    const store = make();
+    const pages = store.pages!("p");
+    await pages.write("1.5/e0", rows());
+    await pages.write("1.5/n0", [{ b: true }]);
+    await pages.write("2.5/e0", [{ c: "other package" }]);
+    const back = (await pages.read("1.5/e0")) as Record<string, unknown>[];
+    expect(back[0]).toEqual({ a: 1, nested: { list: [1, "x", null] } });
+    expect(back[1].n).toBeNaN();
+    expect(Object.is(back[1].neg, -0)).toBe(true);
+    expect(back[1].inf).toBe(-Infinity);
+    expect(back[1].big).toBe(2n ** 70n);
+    expect(back[1].at).toEqual(new Date("2024-05-06T07:08:09.123Z"));
+    expect(back[1].bytes).toEqual(new Uint8Array([0, 255, 7]));
+    expect(Object.getOwnPropertyDescriptor(back[1], "__proto__")?.value).toBe("kept");
+    await pages.dropPackage("1.5");
+    await expect(pages.read("1.5/e0")).rejects.toThrow();
+    await expect(pages.read("1.5/n0")).rejects.toThrow();
+    expect(await pages.read("2.5/e0")).toEqual([{ c: "other package" }]);
+    await store.drop("p");
+    await expect(pages.read("2.5/e0")).rejects.toThrow();
+  });
+});
+
+it("the file store forgets pages of packages that never became pending (a crash mid-extract)", async () => {
+  const dir = scratch();
+  const store = new FileStore(dir);
+  await store.save("p", snapshot());
+  await store.pages("p").write("1.5/e0", [{ kept: 1 }]);
+  await store.pages("p").write("9.9/e0", [{ orphan: 1 }]);
+  await store.load("p");
+  expect(await store.pages("p").read("1.5/e0")).toEqual([{ kept: 1 }]);
+  await expect(store.pages("p").read("9.9/e0")).rejects.toThrow();
 });

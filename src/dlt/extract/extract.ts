@@ -10,6 +10,7 @@ import { expandContract } from "../normalize/contracts.ts";
 import type { Schema } from "../schema/schema.ts";
 import type { TTableSchema } from "../schema/types.ts";
 import { toPlainData } from "./plain_data.ts";
+import { PageWriter, type Page, type PageStore } from "../storage/pages.ts";
 import { mergeHintsIntoSchema, tableFromHints, type SourceDefaults } from "./hints.ts";
 import {
   DltResource,
@@ -28,8 +29,8 @@ export interface ExtractedResource {
 }
 
 export interface ExtractResult {
-  /** Raw items per normalized root table, in the order they were yielded. */
-  tables: Map<string, unknown[]>;
+  /** Raw items per normalized root table, in the order they were yielded, in pages. */
+  tables: Record<string, Page[]>;
   resources: ExtractedResource[];
   /** Root tables of replace resources that must be emptied even though they got no rows. */
   emptyReplaceTables: string[];
@@ -51,6 +52,9 @@ export interface ExtractOptions {
   state: Record<string, unknown>;
   onProgress?: (p: ExtractProgress) => void;
   signal?: AbortSignal;
+  /** the package being extracted: large ones spill their pages to `pages` */
+  loadId: string;
+  pages?: PageStore;
 }
 
 const WITH_TABLE_NAME = Symbol.for("dlt.mark.with_table_name");
@@ -71,7 +75,7 @@ function isMarked(x: unknown): x is MarkedItem {
 
 export async function extractResources(resources: DltResource[], options: ExtractOptions): Promise<ExtractResult> {
   const { schema } = options;
-  const tables = new Map<string, unknown[]>();
+  const extracted = new PageWriter<unknown>(options.pages, options.loadId, "e");
   const written = new Map<DltResource, Set<string>>();
   const children = new Map<DltResource, DltResource[]>();
   for (const r of resources) {
@@ -112,7 +116,6 @@ export async function extractResources(resources: DltResource[], options: Extrac
       }
       if (!written.has(r)) written.set(r, new Set());
       written.get(r)!.add(name);
-      if (!tables.has(name)) tables.set(name, []);
     }
     return name;
   };
@@ -130,7 +133,7 @@ export async function extractResources(resources: DltResource[], options: Extrac
     const resolve = tableOf.get(r)!;
     for (const raw of items) {
       const [name, item] = isMarked(raw) ? [ensureTable(r, raw[WITH_TABLE_NAME], raw.item), raw.item] : [resolve(raw), raw];
-      if (!discarded.has(name)) tables.get(name)!.push(toPlainData(item));
+      if (!discarded.has(name)) extracted.push(name, toPlainData(item));
     }
   };
 
@@ -173,7 +176,10 @@ export async function extractResources(resources: DltResource[], options: Extrac
       let out = none ? [] : isPage ? (value as unknown[]) : [value];
       if (steps.length && !none) out = applySteps(r, steps, out, meta);
       if (out.length > 0 || (isPage && steps.length === 0)) {
-        if (r.selected) emit(r, out);
+        if (r.selected) {
+          emit(r, out);
+          await extracted.settle();
+        }
         produced += out.length;
         for (const kid of kids) {
           const fed = isPage || out.length !== 1 ? out : out[0];
@@ -244,8 +250,7 @@ export async function extractResources(resources: DltResource[], options: Extrac
     }
   }
   // Tables that received nothing are not part of the package.
-  for (const [name, items] of tables) if (items.length === 0) tables.delete(name);
-  return { tables, resources: resourcesOut, emptyReplaceTables };
+  return { tables: await extracted.finish(), resources: resourcesOut, emptyReplaceTables };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { ChangedHint, NewColumn, SchemaDiff } from "../schema/diff.ts";
 import type { TTableSchema } from "../schema/types.ts";
 import { rehearsePackage, type LoadOptions } from "./load.ts";
 import type { LoadPackage } from "./package.ts";
+import { pageRows } from "../storage/pages.ts";
 
 export interface DryRunTableCounts {
   insert: number;
@@ -52,7 +53,7 @@ export async function rehearseCounts(client: JobClient, pkg: LoadPackage, option
   const tables = touchedTables(schema, pkg);
   if (!isSqlClient(client)) {
     // A file destination has no transaction to roll back: count what would be written.
-    for (const [name, rows] of Object.entries(pkg.normalized?.tables ?? {})) addCounts(report, name, { insert: rows.length, update: 0, delete: 0 });
+    for (const [name, pages] of Object.entries(pkg.normalized?.tables ?? {})) addCounts(report, name, { insert: pageRows(pages), update: 0, delete: 0 });
     return;
   }
   const probe = new RowProbe(client, options.dataset, pkg.load_id, schema, tables);

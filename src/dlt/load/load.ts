@@ -8,11 +8,14 @@ import { uniqIdHex } from "../utils/digest.ts";
 import { emptyJobs, jobFileInfo, type LoadJobInfo, type LoadPackageInfo } from "../pipeline/load_info.ts";
 import { mergeSql } from "./merge.ts";
 import type { LoadPackage, NormalizedRow } from "./package.ts";
+import { pageRows, readPage, type Page, type PageStore } from "../storage/pages.ts";
 
 export interface LoadOptions {
   dataset: string;
   replaceStrategy?: TReplaceStrategy;
   raiseOnFailedJobs: boolean;
+  /** where the package's spilled pages are */
+  pages?: PageStore;
   onProgress?: (p: { table: string; rows: number; done: number; total: number }) => void;
 }
 
@@ -30,7 +33,7 @@ export class JobFailure extends Error {
 interface Job {
   table: string;
   fileId: string;
-  rows: NormalizedRow[];
+  pages: Page<NormalizedRow>[];
   jobId: string;
 }
 
@@ -41,9 +44,9 @@ export interface LoadResult {
 }
 
 function jobsOf(pkg: LoadPackage): Job[] {
-  return Object.entries(pkg.normalized?.tables ?? {}).map(([table, rows]) => {
+  return Object.entries(pkg.normalized?.tables ?? {}).map(([table, pages]) => {
     const fileId = uniqIdHex(5);
-    return { table, fileId, rows, jobId: jobFileInfo(table, fileId).job_id() };
+    return { table, fileId, pages, jobId: jobFileInfo(table, fileId).job_id() };
   });
 }
 
@@ -104,7 +107,7 @@ export async function loadPackage(client: JobClient, pkg: LoadPackage, options: 
   const jobInfo = (job: Job, state: "completed_jobs" | "failed_jobs"): LoadJobInfo => ({
     state,
     file_path: `${pkg.load_id}/${state}/${job.table}.${job.fileId}.0.arrow`,
-    file_size: job.rows.length,
+    file_size: pageRows(job.pages),
     created_at: started,
     elapsed: (Date.now() - started.getTime()) / 1000,
     job_file_info: jobFileInfo(job.table, job.fileId),
@@ -195,13 +198,18 @@ async function loadInTransaction(
     const table = schema.getTable(job.table)!;
     const root = schema.rootTable(job.table);
     const target = usesStaging(client, root, options) ? staging : dataset;
-    try {
-      await client.loadRows(target, table, job.rows, pkg.load_id);
-    } catch (e) {
-      throw new JobFailure(job.jobId, job.table, errorMessage(e));
+    let rows = 0;
+    for (const page of job.pages) {
+      const pageRows = await readPage(options.pages, page);
+      try {
+        await client.loadRows(target, table, pageRows, pkg.load_id);
+      } catch (e) {
+        throw new JobFailure(job.jobId, job.table, errorMessage(e));
+      }
+      rows += pageRows.length;
     }
     done += 1;
-    options.onProgress?.({ table: job.table, rows: job.rows.length, done, total: jobs.length });
+    options.onProgress?.({ table: job.table, rows, done, total: jobs.length });
   }
 
   for (const root of roots.values()) {

@@ -5,6 +5,7 @@ import type { StoredSchema } from "../schema/schema.ts";
 import type { TNormalizedValue } from "../schema/types.ts";
 import type { ExtractedResource } from "../extract/extract.ts";
 import type { PackageState } from "../pipeline/load_info.ts";
+import type { Page } from "../storage/pages.ts";
 
 export type NormalizedRow = Record<string, TNormalizedValue>;
 
@@ -15,7 +16,8 @@ export interface LoadPackage {
   /** The schema as extract left it (hints), replaced by the normalized schema after normalize. */
   schema: StoredSchema;
   extracted: {
-    tables: Record<string, unknown[]>;
+    /** items per root table, in pages (large packages keep theirs in the page store) */
+    tables: Record<string, Page[]>;
     resources: ExtractedResource[];
     /** Root tables of replace resources that got no rows but must be emptied. */
     empty_replace_tables: string[];
@@ -25,7 +27,7 @@ export interface LoadPackage {
     state?: Record<string, unknown>;
   };
   normalized?: {
-    tables: Record<string, NormalizedRow[]>;
+    tables: Record<string, Page<NormalizedRow>[]>;
     row_counts: Record<string, number>;
     warnings: string[];
   };

@@ -107,6 +107,8 @@ export class ItemsNormalizer {
 
   private readonly infos = new Map<string, TableInfo>();
   private readonly out = new Map<string, NormalizedRow[]>();
+  /** rows handed out by takeRows, per table */
+  private readonly taken = new Map<string, number>();
   private readonly nullOnly = new Map<string, Set<string>>();
   private readonly filteredTables = new Set<string>();
   private readonly filteredColumns = new Map<string, Map<string, TSchemaContractMode>>();
@@ -174,8 +176,23 @@ export class ItemsNormalizer {
   rowCounts(): Record<string, number> {
     this.finish();
     const counts: Record<string, number> = {};
-    for (const [table, rows] of this.out) counts[table] = rows.length;
+    for (const [table, rows] of this.out) counts[table] = rows.length + (this.taken.get(table) ?? 0);
     return counts;
+  }
+
+  /**
+   * The rows written since the last call, per table, handed over: the normalizer keeps only their
+   * count. Lets a large package be normalized page by page; `finish` still covers every row.
+   */
+  takeRows(): Map<string, NormalizedRow[]> {
+    const rows = new Map<string, NormalizedRow[]>();
+    for (const [table, list] of this.out) {
+      if (list.length === 0) continue;
+      rows.set(table, list);
+      this.taken.set(table, (this.taken.get(table) ?? 0) + list.length);
+      this.out.set(table, []);
+    }
+    return rows;
   }
 
   /** dlt's end-of-normalize warnings (null-only columns, hinted columns without data). */

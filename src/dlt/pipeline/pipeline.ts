@@ -22,6 +22,8 @@ import { ItemsNormalizer } from "../normalize/index.ts";
 import { LOADS_TABLE, STATE_TABLE, Schema, VERSION_TABLE, stateTableSchema } from "../schema/schema.ts";
 import type { TColumnSchema, TSchemaContract, TWriteDispositionConfig } from "../schema/types.ts";
 import { storeFor, type PipelineStore } from "../storage/store.ts";
+import { PageWriter, readPage, type PageStore } from "../storage/pages.ts";
+import type { NormalizedRow } from "../load/package.ts";
 import { destinationDatasetName, validatePipelineName } from "./names.ts";
 import { diffSchemas, mergeDiffs } from "../schema/diff.ts";
 import { uniqIdHex } from "../utils/digest.ts";
@@ -119,6 +121,8 @@ export class Pipeline {
   last_trace?: PipelineTrace;
 
   private readonly store: PipelineStore;
+  /** where packages too large for memory keep their pages (none: they stay in memory) */
+  private readonly pages?: PageStore;
   private loading?: Promise<void>;
   private _state: PipelineState;
   private _schemas = new Map<string, Schema>();
@@ -144,6 +148,7 @@ export class Pipeline {
     this.restore_from_destination = options.restore_from_destination ?? true;
     this.progress = options.progress;
     this.store = storeFor(options.pipelines_dir);
+    this.pages = this.store.pages?.(this.pipeline_name);
     this._state = newState(this.pipeline_name);
     if (this.dev_mode) this.loading = this.store.drop(this.pipeline_name);
   }
@@ -217,7 +222,14 @@ export class Pipeline {
       ...(ids !== this.storedPending ? { pending: this.pending } : {}),
     });
     this.storedPending = ids;
+    // Only now that the store no longer lists them may their pages go.
+    const gone = this.discarded;
+    this.discarded = [];
+    await this.forgetPages(gone);
   }
+
+  /** Packages loaded or dropped whose pages go at the next save. */
+  private discarded: string[] = [];
 
   private emit(event: ProgressEvent): void {
     this.progress?.(event);
@@ -343,9 +355,18 @@ export class Pipeline {
     } finally {
       this._state = saved.state;
       this._schemas = saved.schemas;
+      // Pages the rehearsal spilled for its own packages go with them.
+      const kept = new Set(saved.pending.map((p) => p.load_id));
+      await this.forgetPages(this.pending.filter((p) => !kept.has(p.load_id)).map((p) => p.load_id));
       this.pending = saved.pending;
       this.deferPersist = false;
     }
+  }
+
+  /** Drops the spilled pages of packages that are gone; a failure to do so only leaves files behind. */
+  private async forgetPages(loadIds: string[]): Promise<void> {
+    if (!this.pages) return;
+    for (const id of loadIds) await this.pages.dropPackage(id).catch((e) => console.warn(`Could not remove the pages of package ${id}: ${errorText(e)}`));
   }
 
   async extract(data: unknown, options: RunOptions = {}): Promise<ExtractInfo> {
@@ -420,6 +441,7 @@ export class Pipeline {
     const state = structuredClone(this._state);
     const packages: LoadPackage[] = [];
     const schemas = new Map<string, Schema>();
+    let loadId: string | undefined;
     try {
       for (const group of this.groups(data, options)) {
         const refresh = options.refresh ?? this.refresh;
@@ -433,7 +455,10 @@ export class Pipeline {
             delete state.sources?.[group.schemaName]?.resources?.[r.name];
           }
         }
+        loadId = newLoadId();
         const result = await extractResources(group.resources, {
+          loadId,
+          pages: this.pages,
           schema,
           sourceName: group.schemaName,
           defaults: group.defaults,
@@ -443,22 +468,23 @@ export class Pipeline {
         schemas.set(schema.name, schema);
         state.schema_names = [...new Set([...(state.schema_names ?? []), schema.name])];
         state.default_schema_name ??= schema.name;
-        if (result.tables.size === 0 && result.emptyReplaceTables.length === 0 && !plan) continue;
+        if (Object.keys(result.tables).length === 0 && result.emptyReplaceTables.length === 0 && !plan) continue;
         packages.push({
           ...(plan ? { refresh: plan.refresh } : {}),
-          load_id: newLoadId(),
+          load_id: loadId,
           schema_name: schema.name,
           state: "extracted",
           schema: schema.toStored(),
           schema_diff: diffSchemas(previous, schema),
           extracted: {
-            tables: Object.fromEntries(result.tables),
+            tables: result.tables,
             resources: result.resources,
             empty_replace_tables: result.emptyReplaceTables,
           },
         });
       }
     } catch (e) {
+      await this.forgetPages([...packages.map((p) => p.load_id), ...(loadId ? [loadId] : [])]);
       throw this.stepFailed("extract", e, null);
     }
 
@@ -515,18 +541,31 @@ export class Pipeline {
       const current = this._schemas.get(pkg.schema_name);
       try {
         const normalizer = new ItemsNormalizer(schema, { loadId: pkg.load_id, contract });
+        // Page by page: a large package never holds more than a page of items plus its
+        // normalized rows up to the memory budget. Types still come from every value: a column
+        // typed from whole numbers becomes double on a later page, and its rows load as double.
+        const normalized = new PageWriter<NormalizedRow>(this.pages, pkg.load_id, "n");
+        const collect = async () => {
+          for (const [t, list] of normalizer.takeRows()) normalized.pushAll(t, list);
+          await normalized.settle();
+        };
         let rows = 0;
-        for (const [table, items] of Object.entries(pkg.extracted.tables)) {
-          normalizer.add(table, items);
-          rows += items.length;
-          this.emit({ step: "normalize", table, items: rows });
+        for (const [table, pages] of Object.entries(pkg.extracted.tables)) {
+          for (const page of pages) {
+            const items = await readPage(this.pages, page);
+            normalizer.add(table, items);
+            await collect();
+            rows += items.length;
+            this.emit({ step: "normalize", table, items: rows });
+          }
         }
         if (pkg.extracted.state_row) {
           if (!schema.getTable(STATE_TABLE)) schema.updateTable(stateTableSchema());
           normalizer.add(STATE_TABLE, [pkg.extracted.state_row]);
+          await collect();
         }
-        const tables = Object.fromEntries(normalizer.tables());
         const counts = normalizer.rowCounts();
+        const tables = await normalized.finish();
         // dlt writes an empty file for each root table an empty replace truncates: 0 rows.
         for (const t of pkg.extracted.empty_replace_tables) counts[t] ??= 0;
         for (const w of normalizer.warnings()) console.warn(w);
@@ -567,6 +606,7 @@ export class Pipeline {
       dataset: this.datasetAtDestination,
       replaceStrategy: this.destination.replace_strategy,
       raiseOnFailedJobs: this.raise_on_failed_jobs,
+      pages: this.pages,
       onProgress: (p) => this.emit({ step: "load", table: p.table, items: p.rows, done: p.done, total: p.total }),
     };
   }
@@ -605,11 +645,13 @@ export class Pipeline {
         packages.push(result.info);
         this.pending = this.pending.filter((p) => p !== pkg);
         this._state._local.first_run = false;
+        this.discarded.push(pkg.load_id);
         await this.persistFor("load", pkg.load_id);
       } catch (e) {
         if (e instanceof JobFailure) {
           // A terminal job failure aborts the package (dlt 1.26 default): nothing of it is loaded.
           this.pending = this.pending.filter((p) => p !== pkg);
+          this.discarded.push(pkg.load_id);
           await this.persist().catch((err) => console.warn(`Could not save the pipeline's local state: ${errorText(err)}`));
           const aborted = packageInfo(pkg, "aborted");
           aborted.jobs.failed_jobs.push({
@@ -684,6 +726,7 @@ export class Pipeline {
 
   async drop_pending_packages(): Promise<void> {
     await this.ready();
+    this.discarded.push(...this.pending.map((p) => p.load_id));
     this.pending = [];
     await this.persist();
   }

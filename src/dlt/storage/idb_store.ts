@@ -1,6 +1,7 @@
 // Pipelines in the browser: IndexedDB through idb-keyval, one entry per pipeline and part.
 // Values are structured-cloned by IndexedDB, so Dates and typed arrays survive as they are.
-import { createStore, del, get, setMany, type UseStore } from "idb-keyval";
+import { createStore, del, delMany, get, keys, set, setMany, type UseStore } from "idb-keyval";
+import type { PageStore } from "./pages.ts";
 import type { PipelineSnapshot, PipelineStore } from "./store.ts";
 import { storedPackage } from "./store.ts";
 
@@ -29,5 +30,25 @@ export class IdbStore implements PipelineStore {
 
   async drop(name: string): Promise<void> {
     await Promise.all(["state", "schemas", "pending"].map((k) => del(`${name}/${k}`, this.db)));
+    await this.dropPages(`${name}/pages/`);
+  }
+
+  pages(name: string): PageStore {
+    const db = this.db;
+    const prefix = `${name}/pages/`;
+    return {
+      write: (key, rows) => set(prefix + key, rows, db),
+      read: async (key) => {
+        const rows = await get(prefix + key, db);
+        if (!Array.isArray(rows)) throw new Error(`A page of pipeline ${name} is missing from IndexedDB (${key})`);
+        return rows;
+      },
+      dropPackage: (loadId) => this.dropPages(`${prefix}${loadId}/`),
+    };
+  }
+
+  private async dropPages(prefix: string): Promise<void> {
+    const all = (await keys(this.db)).filter((k) => typeof k === "string" && k.startsWith(prefix));
+    if (all.length) await delMany(all, this.db);
   }
 }

@@ -4,6 +4,7 @@
 import type { StoredSchema } from "../schema/schema.ts";
 import type { LoadPackage } from "../load/package.ts";
 import type { PipelineState } from "../pipeline/state.ts";
+import type { PageStore } from "./pages.ts";
 
 export interface PipelineSnapshot {
   state: PipelineState;
@@ -19,6 +20,8 @@ export interface PipelineStore {
   load(pipelineName: string): Promise<PipelineSnapshot | undefined>;
   save(pipelineName: string, snapshot: PipelineSnapshot): Promise<void>;
   drop(pipelineName: string): Promise<void>;
+  /** Where the pipeline's large packages keep their pages; none: packages stay in memory. */
+  pages?(pipelineName: string): PageStore;
 }
 
 /** A pending package as stored: its extracted items, to be normalized again after a restart. */
@@ -109,5 +112,14 @@ class LazyFileStore implements PipelineStore {
 
   async drop(name: string) {
     return (await this.get()).drop(name);
+  }
+
+  pages(name: string): PageStore {
+    const pages = this.get().then((s) => s.pages!(name));
+    return {
+      write: async (key, rows) => (await pages).write(key, rows),
+      read: async (key) => (await pages).read(key),
+      dropPackage: async (loadId) => (await pages).dropPackage(loadId),
+    };
   }
 }

@@ -1,0 +1,153 @@
+// A package's rows, kept in pages. Small packages stay in memory; once a package holds more than
+// the memory budget, its closed pages go to the pipeline's store (files in Node, IndexedDB in the
+// browser) and are read back one at a time, so loading N rows holds a bounded number of them
+// (dlt's buffered writers flush items to files for the same reason).
+
+/** Rows of one table of a package: in memory (`rows`) or in the page store (`key`). */
+export interface Page<T = unknown> {
+  count: number;
+  rows?: T[];
+  key?: string;
+}
+
+/** Where pages that don't fit in memory go. Keys are unique within a pipeline. */
+export interface PageStore {
+  write(key: string, rows: unknown[]): Promise<void>;
+  read(key: string): Promise<unknown[]>;
+  /** Forgets every page of the package `loadId` (keys start with `<loadId>/`). */
+  dropPackage(loadId: string): Promise<void>;
+}
+
+/** Rows per page: large enough that a page's overhead (a file, a key) is small against its rows. */
+export const PAGE_ROWS = 10_000;
+
+const DEFAULT_BUDGET_MB = 64;
+let budgetOverride: number | undefined;
+
+/**
+ * Bytes (estimated) of rows a package stage may hold in memory before it spills pages: extract
+ * and normalize each get this much. PIPEBOOK_PACKAGE_MEMORY_MB moves it in Node.
+ */
+export function packageMemoryBudget(): number {
+  if (budgetOverride !== undefined) return budgetOverride;
+  const env = typeof process !== "undefined" ? Number(process.env?.PIPEBOOK_PACKAGE_MEMORY_MB) : NaN;
+  return (Number.isFinite(env) && env >= 0 ? env : DEFAULT_BUDGET_MB) * 1024 * 1024;
+}
+
+/** Sets the budget in bytes for this process (tests spill small packages); undefined restores it. */
+export function setPackageMemoryBudget(bytes: number | undefined): void {
+  budgetOverride = bytes;
+}
+
+/** The rows of a page, from memory or from the store. */
+export async function readPage<T>(store: PageStore | undefined, page: Page<T>): Promise<T[]> {
+  if (page.rows) return page.rows;
+  if (!store || page.key === undefined) throw new Error(`A page of ${page.count} rows was spilled, but the pipeline has no page store to read it from`);
+  return (await store.read(page.key)) as T[];
+}
+
+export function pageRows(pages: Page[]): number {
+  let n = 0;
+  for (const p of pages) n += p.count;
+  return n;
+}
+
+/**
+ * Collects one package stage's rows per table into pages. `push` is synchronous (it runs per
+ * item); `settle` spills when the budget is exceeded and must be awaited between batches.
+ */
+export class PageWriter<T> {
+  private readonly open = new Map<string, T[]>();
+  private readonly pages = new Map<string, Page<T>[]>();
+  private inMemory: Page<T>[] = [];
+  private held = 0;
+  private seq = 0;
+
+  /** `prefix` tells the stages apart: keys are `<loadId>/<prefix><n>`. */
+  constructor(
+    private readonly store: PageStore | undefined,
+    private readonly loadId: string,
+    private readonly prefix: string,
+    private readonly budget = packageMemoryBudget(),
+  ) {}
+
+  push(table: string, row: T): void {
+    let rows = this.open.get(table);
+    if (rows === undefined) {
+      rows = [];
+      this.open.set(table, rows);
+      if (!this.pages.has(table)) this.pages.set(table, []);
+    }
+    rows.push(row);
+    if (rows.length >= PAGE_ROWS) this.close(table, rows);
+  }
+
+  pushAll(table: string, rows: T[]): void {
+    for (let i = 0; i < rows.length; i++) this.push(table, rows[i]);
+  }
+
+  /** Tables that got rows, in first-written order. */
+  tables(): string[] {
+    return [...this.pages.keys()];
+  }
+
+  private close(table: string, rows: T[]): void {
+    const page: Page<T> = { count: rows.length, rows };
+    this.pages.get(table)!.push(page);
+    this.open.delete(table);
+    if (this.store) {
+      this.inMemory.push(page);
+      this.held += estimateBytes(rows);
+    }
+  }
+
+  /** Writes the closed pages held in memory to the store once they exceed the budget. */
+  async settle(): Promise<void> {
+    if (!this.store || this.held <= this.budget) return;
+    const pages = this.inMemory;
+    this.inMemory = [];
+    this.held = 0;
+    for (const page of pages) {
+      const key = `${this.loadId}/${this.prefix}${this.seq++}`;
+      await this.store.write(key, page.rows!);
+      page.key = key;
+      delete page.rows;
+    }
+  }
+
+  /** Closes the last pages and returns every table's pages. */
+  async finish(): Promise<Record<string, Page<T>[]>> {
+    for (const [table, rows] of [...this.open]) this.close(table, rows);
+    await this.settle();
+    return Object.fromEntries(this.pages);
+  }
+}
+
+/** Rough bytes of `rows`, from a few rows spread over the page: cheap next to the rows' own cost. */
+function estimateBytes(rows: unknown[]): number {
+  const n = rows.length;
+  if (n === 0) return 0;
+  const samples = Math.min(n, 16);
+  let bytes = 0;
+  for (let i = 0; i < samples; i++) bytes += sizeOf(rows[Math.floor((i * n) / samples)], 0);
+  return (bytes / samples) * n;
+}
+
+function sizeOf(v: unknown, depth: number): number {
+  switch (typeof v) {
+    case "string":
+      return 16 + v.length * 2;
+    case "object": {
+      if (v === null) return 8;
+      if (depth > 8) return 64;
+      if (ArrayBuffer.isView(v)) return 32 + v.byteLength;
+      if (v instanceof Date) return 32;
+      let bytes = 32;
+      if (Array.isArray(v)) for (const x of v) bytes += 8 + sizeOf(x, depth + 1);
+      else for (const k in v as Record<string, unknown>) bytes += 16 + sizeOf((v as Record<string, unknown>)[k], depth + 1);
+      return bytes;
+    }
+    default:
+      return 8;
+  }
+}

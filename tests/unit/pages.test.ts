@@ -1,0 +1,126 @@
+// Packages larger than the memory budget: their pages go to the pipeline's store and come back
+// one at a time. Every row loads exactly as it would from memory, types are still decided from
+// every value of the package, and no page outlives its package.
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PAGE_ROWS, setPackageMemoryBudget } from "../../src/dlt/storage/pages.ts";
+import { dlt } from "./helpers.ts";
+
+const ROWS = 2 * PAGE_ROWS + 5_000;
+
+/** Whole numbers in `v` until the very last row (a fraction): the column must end up double. */
+function* orders() {
+  for (let page = 0; page < ROWS / 1_000; page++) {
+    const items = [];
+    for (let i = page * 1_000; i < (page + 1) * 1_000; i++) {
+      items.push({
+        id: i,
+        v: i === ROWS - 1 ? 0.5 : i,
+        name: `order ${i}`,
+        ...(i % 10 === 0 ? { lines: [{ sku: `a${i}`, qty: 1 }, { sku: `b${i}`, qty: 2 }] } : {}),
+      });
+    }
+    yield items;
+  }
+}
+
+const packagesDir = (dir: string, name: string) => join(dir, name, "packages");
+const pageFiles = (dir: string, name: string) =>
+  existsSync(packagesDir(dir, name)) ? readdirSync(packagesDir(dir, name), { recursive: true }).filter((f) => String(f).endsWith(".page")) : [];
+
+async function readBack(p: dlt.Pipeline, dataset: string) {
+  const [root] = await p.query(`select count(*) as n, sum(id) as ids, sum(v) as v, count(distinct _dlt_id) as ids_unique from ${dataset}.orders`);
+  const [lines] = await p.query(`select count(*) as n, count(distinct _dlt_parent_id) as parents from ${dataset}.orders__lines`);
+  const [orphans] = await p.query(
+    `select count(*) as n from ${dataset}.orders__lines l left join ${dataset}.orders o on o._dlt_id = l._dlt_parent_id where o._dlt_id is null`,
+  );
+  const [type] = await p.query(`select data_type from information_schema.columns where table_schema = '${dataset}' and table_name = 'orders' and column_name = 'v'`);
+  return { root, lines, orphans: orphans.n, type: type.data_type };
+}
+
+describe("a package larger than the memory budget", () => {
+  beforeAll(() => setPackageMemoryBudget(0));
+  afterAll(() => setPackageMemoryBudget(undefined));
+
+  it("spills its pages, survives a restart between extract and load, and loads every row as from memory", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pipebook-pages-"));
+    const destination = dlt.destinations.duckdb();
+    const make = () => dlt.pipeline({ pipeline_name: "big", destination, dataset_name: "spilled", pipelines_dir: dir });
+    const first = make();
+    await first.extract(dlt.resource(orders, { name: "orders" }));
+    // Extracted items went to disk page by page.
+    expect(pageFiles(dir, "big").length).toBeGreaterThanOrEqual(2);
+
+    // A new pipeline object (as after a restart) normalizes and loads the package from its pages.
+    const second = make();
+    const info = await second.run();
+    expect(info!.loads_ids).toHaveLength(1);
+    const spilled = await readBack(second, "spilled");
+    expect(Number(spilled.root.n)).toBe(ROWS);
+    expect(Number(spilled.root.ids)).toBe(((ROWS - 1) * ROWS) / 2);
+    expect(Number(spilled.root.ids_unique)).toBe(ROWS);
+    expect(Number(spilled.lines.n)).toBe((ROWS / 10) * 2);
+    expect(Number(spilled.lines.parents)).toBe(ROWS / 10);
+    expect(Number(spilled.orphans)).toBe(0);
+    // The fraction on the last page made the whole column double, rows of earlier pages included.
+    expect(spilled.type).toBe("DOUBLE");
+    expect(Number(spilled.root.v)).toBe(((ROWS - 2) * (ROWS - 1)) / 2 + 0.5);
+    // The loaded package's pages are gone.
+    expect(pageFiles(dir, "big")).toEqual([]);
+
+    // The same data with everything in memory loads the same.
+    setPackageMemoryBudget(undefined);
+    try {
+      const inMemory = dlt.pipeline({ pipeline_name: "small", destination, dataset_name: "in_memory", pipelines_dir: dir });
+      await inMemory.run(dlt.resource(orders, { name: "orders" }));
+      expect(pageFiles(dir, "small")).toEqual([]);
+      const back = await readBack(inMemory, "in_memory");
+      expect(back).toEqual(spilled);
+    } finally {
+      setPackageMemoryBudget(0);
+    }
+  });
+
+  it("a dry run and a failed extract leave no pages behind", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pipebook-pages-"));
+    const p = dlt.pipeline({ pipeline_name: "rehearsed", destination: dlt.destinations.duckdb(), dataset_name: "ds", pipelines_dir: dir });
+    const preview = (await p.run(dlt.resource(orders, { name: "orders" }), { dry_run: true })) as dlt.DryRunInfo;
+    expect(preview.dry_run.tables.orders.insert).toBe(ROWS);
+    expect(pageFiles(dir, "rehearsed")).toEqual([]);
+    expect(p.has_pending_data).toBe(false);
+
+    function* failing() {
+      yield* orders();
+      throw new Error("the source broke after all its pages");
+    }
+    const err = await p.run(dlt.resource(failing, { name: "orders" })).catch((e) => e);
+    expect(err).toBeInstanceOf(dlt.PipelineStepFailed);
+    expect(err.step).toBe("extract");
+    expect(pageFiles(dir, "rehearsed")).toEqual([]);
+    expect(p.has_pending_data).toBe(false);
+  });
+
+  it("a load that fails keeps the package's pages for the next run, which loads it once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pipebook-pages-"));
+    const destination = dlt.destinations.duckdb();
+    let loads = 0;
+    const failing = dlt.pipeline({
+      pipeline_name: "retry",
+      destination,
+      dataset_name: "ds",
+      pipelines_dir: dir,
+      progress: (e) => {
+        if (e.step === "load" && ++loads === 1) throw new Error("connection lost");
+      },
+    });
+    const err = await failing.run(dlt.resource(orders, { name: "orders" })).catch((e) => e);
+    expect(err.step).toBe("load");
+    expect(pageFiles(dir, "retry").length).toBeGreaterThanOrEqual(2);
+    const next = dlt.pipeline({ pipeline_name: "retry", destination, dataset_name: "ds", pipelines_dir: dir });
+    await next.run();
+    expect(Number((await next.query("select count(*) as n from ds.orders"))[0].n)).toBe(ROWS);
+    expect(pageFiles(dir, "retry")).toEqual([]);
+  });
+});
