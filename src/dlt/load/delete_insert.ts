@@ -43,6 +43,18 @@ function dedupSelect(
   );
 }
 
+/**
+ * A query returning one row when a primary key repeats among the staged root rows, or null when
+ * the chain has no primary key. The window dedup sorts every staged row; a hash aggregate that
+ * finds no repeat lets the merge skip it (the common case: a batch with unique keys).
+ */
+export function repeatedKeyProbe(ctx: MergeContext): string | null {
+  const root = ctx.chain[0];
+  const pk = namesWith(root, "primary_key");
+  if (!pk.length) return null;
+  return `SELECT 1 AS repeated FROM ${stage(ctx, root)} GROUP BY ${quotedList(pk)} HAVING count(*) > 1 LIMIT 1`;
+}
+
 export function deleteInsertSql(ctx: MergeContext): string[] {
   const [root, ...nested] = ctx.chain;
   const pk = namesWith(root, "primary_key");
@@ -77,9 +89,10 @@ export function deleteInsertSql(ctx: MergeContext): string[] {
   const kept = hd ? hd.kept() : "1 = 1";
   const order = dedupOrder(ctx);
   const rootCols = columnNames(root);
+  const dedup = pk.length > 0 && !ctx.stagedKeysUnique;
 
   if (nested.length === 0) {
-    const select = pk.length
+    const select = dedup
       ? dedupSelect(stage(ctx, root), pk, order, rootCols, kept, hd ? [hd.column] : [])
       : `SELECT ${quotedList(rootCols)} FROM ${stage(ctx, root)} WHERE ${kept}`;
     sql.push(`INSERT INTO ${dest(ctx, root)} (${quotedList(rootCols)}) ${select}`);
@@ -93,7 +106,7 @@ export function deleteInsertSql(ctx: MergeContext): string[] {
     rowKey ??= rowKeyColumn(ctx, root);
     const ins = tempName(root.name, "insert");
     temps.push(ins);
-    const survivors = pk.length
+    const survivors = dedup
       ? dedupSelect(stage(ctx, root), pk, order, [rowKey], kept, hd ? [hd.column] : [])
       : `SELECT ${q(rowKey)} FROM ${stage(ctx, root)} WHERE ${kept}`;
     sql.push(`CREATE TEMPORARY TABLE ${ins} AS ${survivors}`);

@@ -6,7 +6,7 @@ import { LOADS_TABLE, Schema, VERSION_TABLE, isSystemTable } from "../schema/sch
 import type { TReplaceStrategy, TTableSchema } from "../schema/types.ts";
 import { uniqIdHex } from "../utils/digest.ts";
 import { emptyJobs, jobFileInfo, type LoadJobInfo, type LoadPackageInfo } from "../pipeline/load_info.ts";
-import { mergeSql } from "./merge.ts";
+import { mergeSql, probeStaged } from "./merge.ts";
 import type { LoadPackage, NormalizedRow } from "./package.ts";
 import { pageRows, readPage, type Page, type PageStore } from "../storage/pages.ts";
 
@@ -219,7 +219,11 @@ async function loadInTransaction(
     const chain = schema.tableChain(root.name).filter((t) => Schema.completeColumns(t).length);
     const statements =
       root.write_disposition === "merge"
-        ? mergeSql({ chain, dataset, staging, loadId: pkg.load_id, schemaName: schema.name, dialect: d })
+        ? mergeSql(
+            await probeStaged({ chain, dataset, staging, loadId: pkg.load_id, schemaName: schema.name, dialect: d }, (sql) =>
+              client.rows(sql),
+            ),
+          )
         : chain.flatMap((t) => {
             const cols = Schema.completeColumns(t).map((c) => d.quoteIdent(c.name)).join(", ");
             return [

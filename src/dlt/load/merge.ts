@@ -3,7 +3,7 @@
 // failure anywhere leaves the final tables as they were.
 import { SchemaException } from "../normalize/errors.ts";
 import type { TMergeStrategy, TTableSchema } from "../schema/types.ts";
-import { deleteInsertSql } from "./delete_insert.ts";
+import { deleteInsertSql, repeatedKeyProbe } from "./delete_insert.ts";
 import { type MergeContext, columnsWith, namesWith } from "./merge_common.ts";
 import { scd2Sql } from "./scd2.ts";
 import { insertOnlySql, upsertSql } from "./upsert.ts";
@@ -84,4 +84,11 @@ export function mergeSql(ctx: MergeContext): string[] {
     case "scd2":
       return scd2Sql(ctx);
   }
+}
+
+/** The context with what the staged rows tell: whether the merge may skip its dedup. */
+export async function probeStaged(ctx: MergeContext, rows: (sql: string) => Promise<unknown[]>): Promise<MergeContext> {
+  const probe = mergeStrategy(ctx.chain[0]) === "delete-insert" ? repeatedKeyProbe(ctx) : null;
+  if (!probe) return ctx;
+  return { ...ctx, stagedKeysUnique: (await rows(probe)).length === 0 };
 }

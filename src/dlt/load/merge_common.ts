@@ -15,6 +15,8 @@ export interface MergeContext {
   loadId: string;
   schemaName?: string;
   dialect: SqlDialect;
+  /** No primary key repeats among the staged root rows (checked by the loader): dedup can be skipped. */
+  stagedKeysUnique?: boolean;
 }
 
 /** dlt's MergeDispositionException: the follow-up SQL cannot be generated for this chain. */
