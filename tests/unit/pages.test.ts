@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PAGE_ROWS, setPackageMemoryBudget } from "../../src/dlt/storage/pages.ts";
+import { PAGE_ROWS, PageWriter, setPackageMemoryBudget, type PageStore } from "../../src/dlt/storage/pages.ts";
 import { dlt } from "./helpers.ts";
 
 const ROWS = 2 * PAGE_ROWS + 5_000;
@@ -40,7 +40,7 @@ async function readBack(p: dlt.Pipeline, dataset: string) {
   return { root, lines, orphans: orphans.n, type: type.data_type };
 }
 
-describe("a package larger than the memory budget", () => {
+describe("a package larger than the memory budget", { timeout: 90_000 }, () => {
   beforeAll(() => setPackageMemoryBudget(0));
   afterAll(() => setPackageMemoryBudget(undefined));
 
@@ -122,5 +122,44 @@ describe("a package larger than the memory budget", () => {
     await next.run();
     expect(Number((await next.query("select count(*) as n from ds.orders"))[0].n)).toBe(ROWS);
     expect(pageFiles(dir, "retry")).toEqual([]);
+  });
+});
+
+describe("PageWriter", () => {
+  const store = () => {
+    const pages = new Map<string, unknown[]>();
+    const s: PageStore = {
+      write: async (key, rows) => void pages.set(key, rows),
+      read: async (key) => pages.get(key)!,
+      dropPackage: async () => pages.clear(),
+    };
+    return { pages, s };
+  };
+  const fill = async (w: PageWriter<{ id: number; name: string }>, n: number) => {
+    for (let i = 0; i < n; i++) {
+      w.push("t", { id: i, name: `row ${i}` });
+      if (i % 1000 === 999) await w.settle();
+    }
+    return w.finish();
+  };
+
+  it("keeps a package under its budget in memory", async () => {
+    const { pages, s } = store();
+    const tables = await fill(new PageWriter(s, "1", "e", 1e9), 3 * PAGE_ROWS + 5);
+    expect(tables.t.map((p) => p.count)).toEqual([PAGE_ROWS, PAGE_ROWS, PAGE_ROWS, 5]);
+    expect(tables.t.every((p) => p.rows && p.key === undefined)).toBe(true);
+    expect(pages.size).toBe(0);
+  });
+
+  it("sends a package that outgrew its budget to the store whole, its tail included", async () => {
+    const { pages, s } = store();
+    // about 1.5 pages of budget: the first spill comes after two pages, the last two pages stay
+    // under the budget but follow the rest to the store when the writer finishes
+    const pageBytes = 40 * PAGE_ROWS;
+    const tables = await fill(new PageWriter(s, "1", "e", 1.5 * pageBytes), 3 * PAGE_ROWS + 5);
+    expect(tables.t.map((p) => p.count)).toEqual([PAGE_ROWS, PAGE_ROWS, PAGE_ROWS, 5]);
+    expect(tables.t.every((p) => p.rows === undefined && p.key !== undefined)).toBe(true);
+    expect([...pages.keys()].sort()).toEqual(["1/e0", "1/e1", "1/e2", "1/e3"]);
+    expect((pages.get(tables.t[3].key!) as { id: number }[]).map((r) => r.id)).toEqual([30000, 30001, 30002, 30003, 30004]);
   });
 });

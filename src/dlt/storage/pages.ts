@@ -62,6 +62,7 @@ export class PageWriter<T> {
   private inMemory: Page<T>[] = [];
   private held = 0;
   private seq = 0;
+  private spilled = false;
 
   /** `prefix` tells the stages apart: keys are `<loadId>/<prefix><n>`. */
   constructor(
@@ -104,12 +105,17 @@ export class PageWriter<T> {
   /** Writes the closed pages held in memory to the store once they exceed the budget. */
   async settle(): Promise<void> {
     if (!this.store || this.held <= this.budget) return;
+    await this.spill(this.store);
+  }
+
+  private async spill(store: PageStore): Promise<void> {
+    this.spilled = true;
     const pages = this.inMemory;
     this.inMemory = [];
     this.held = 0;
     for (const page of pages) {
       const key = `${this.loadId}/${this.prefix}${this.seq++}`;
-      await this.store.write(key, page.rows!);
+      await store.write(key, page.rows!);
       page.key = key;
       delete page.rows;
     }
@@ -118,7 +124,10 @@ export class PageWriter<T> {
   /** Closes the last pages and returns every table's pages. */
   async finish(): Promise<Record<string, Page<T>[]>> {
     for (const [table, rows] of [...this.open]) this.close(table, rows);
-    await this.settle();
+    // A package that outgrew the budget goes to the store whole: its tail kept in memory would sit
+    // beside the next stage's rows for as long as the package is pending.
+    if (this.store && this.spilled && this.inMemory.length) await this.spill(this.store);
+    else await this.settle();
     return Object.fromEntries(this.pages);
   }
 }
