@@ -173,22 +173,6 @@ export function rowsToArrow(columns: TColumn[], rows: Row[]): Table {
   return new Table(vectors);
 }
 
-// DuckDB types that the vectors above carry exactly, so a positional append changes no value.
-const EXACT: Record<string, string> = {
-  bigint: "BIGINT",
-  double: "DOUBLE",
-  bool: "BOOLEAN",
-  text: "VARCHAR",
-  timestamp: "TIMESTAMP WITH TIME ZONE",
-  date: "DATE",
-  binary: "BLOB",
-};
-
-/** Whether the column's Arrow vector has exactly the column's DuckDB type `duckdbType`. */
-export function arrowTypeIsExact(col: TColumn, duckdbType: string): boolean {
-  return col.data_type !== undefined && Object.hasOwn(EXACT, col.data_type) && EXACT[col.data_type] === duckdbType;
-}
-
 /** Whether the Arrow vector's type differs from the column's DuckDB type (needs a CAST on insert). */
 export function needsCast(col: TColumn): boolean {
   return ["decimal", "wei", "time", "json"].includes(col.data_type ?? "");

@@ -1,12 +1,12 @@
 // The DuckDB-WASM driver: rows go in as Arrow IPC bytes. When the Arrow columns are exactly the
 // table's columns, in its order and with its types, they are appended to the table directly;
 // otherwise (casts, a table whose columns differ) through a scratch table and INSERT ... SELECT.
-import { tableToIPC } from "apache-arrow";
+import { tableToIPC, type Table } from "apache-arrow";
 import type { TColumn } from "../../schema/types.ts";
 import { uniqIdHex } from "../../utils/digest.ts";
 import type { LoadRow, ResultRow } from "../client.ts";
 import type { SqlDialect } from "../sql/dialect.ts";
-import { arrowTypeIsExact, needsCast, rowsToArrow } from "./arrow.ts";
+import { needsCast, rowsToArrow } from "./arrow.ts";
 import type { SqlConnection } from "./connection.ts";
 import type { DuckDBDriver } from "./driver.ts";
 import { tableToRows } from "./results.ts";
@@ -27,8 +27,9 @@ export class WasmDriver implements DuckDBDriver {
   }
 
   async append(d: SqlDialect, dataset: string, table: string, columns: TColumn[], rows: LoadRow[]): Promise<void> {
-    const ipc = tableToIPC(rowsToArrow(columns, rows), "stream");
-    if (await this.takesArrowAsIs(d, dataset, table, columns)) {
+    const arrow = rowsToArrow(columns, rows);
+    const ipc = tableToIPC(arrow, "stream");
+    if (await this.takesArrowAsIs(d, dataset, table, columns, arrow)) {
       // The scratch table and its copy cost as much as the insert itself.
       try {
         await this.connection.insertArrowFromIPCStream(ipc, { name: table, schema: dataset, create: false });
@@ -53,15 +54,20 @@ export class WasmDriver implements DuckDBDriver {
 
   /**
    * Whether a direct (positional) Arrow append stores each value in its own column unchanged:
-   * the table's columns, asked of DuckDB each time (a notebook cell may have altered the table),
-   * are the given ones in the same order, and every Arrow type is the column's DuckDB type.
+   * the table's columns — asked of DuckDB each time, as a notebook cell may have altered the
+   * table — have the Arrow table's names, order and types. Columns that need a CAST (decimal,
+   * json, ...) always take the scratch path, whose explicit CAST is what they are checked with.
    */
-  private async takesArrowAsIs(d: SqlDialect, dataset: string, table: string, columns: TColumn[]): Promise<boolean> {
-    if (!columns.every((c) => arrowTypeIsExact(c, d.columnType(c)))) return false;
-    const stored = await this.rows(
-      `SELECT column_name FROM duckdb_columns() WHERE schema_name = ${d.quoteLiteral(dataset)} AND table_name = ${d.quoteLiteral(table)} ORDER BY column_index`,
-    );
-    return stored.length === columns.length && stored.every((r, i) => r.column_name === columns[i].name);
+  private async takesArrowAsIs(d: SqlDialect, dataset: string, table: string, columns: TColumn[], arrow: Table): Promise<boolean> {
+    if (columns.some(needsCast)) return false;
+    // The schema of an empty result: a few times cheaper than reading duckdb_columns().
+    const stored = (await this.connection.query(`SELECT * FROM ${d.qualified(dataset, table)} LIMIT 0`)).schema.fields;
+    const given = arrow.schema.fields;
+    if (stored.length !== given.length) return false;
+    for (let i = 0; i < given.length; i++) {
+      if (stored[i].name !== given[i].name || String(stored[i].type) !== String(given[i].type)) return false;
+    }
+    return true;
   }
 }
 
