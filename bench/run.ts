@@ -14,6 +14,21 @@ const MERGE_BATCH = Number(process.env.BENCH_MERGE_BATCH ?? 50_000);
 // BENCH_ONLY=flat,nested,merge,destinations runs only those sections (all by default).
 const ONLY = new Set((process.env.BENCH_ONLY ?? "").split(",").map((s) => s.trim()).filter(Boolean));
 const section = (name: string) => ONLY.size === 0 || ONLY.has(name);
+// BENCH_REPEAT=n: the lower bound and pipeline.run of flat and nested run n times, alternating,
+// and each keeps its fastest run: on a busy machine the minimum is the stable statistic.
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1));
+
+async function best<T extends { ms: number } | { totalMs: number }>(runs: (() => Promise<T>)[]): Promise<T[]> {
+  const bests: (T | undefined)[] = runs.map(() => undefined);
+  const time = (r: T) => ("ms" in r ? r.ms : r.totalMs);
+  for (let k = 0; k < REPEAT; k++) {
+    for (let i = 0; i < runs.length; i++) {
+      const r = await runs[i]();
+      if (bests[i] === undefined || time(r) < time(bests[i]!)) bests[i] = r;
+    }
+  }
+  return bests as T[];
+}
 
 function int64(values: number[]) {
   return makeVector(makeData({ type: new Int64(), length: values.length, nullCount: 0, data: BigInt64Array.from(values, (v) => BigInt(v)) } as never));
@@ -79,7 +94,7 @@ function pipelineSplit(p: dlt.Pipeline, totalMs: number, lb: LowerBound) {
 }
 
 async function main() {
-  console.log(`pipebook bench — node ${process.version}; flat ${FLAT}, nested ${NESTED}, merge ${MERGE_BATCH} into ${MERGE_BASE}`);
+  console.log(`pipebook bench — node ${process.version}; flat ${FLAT}, nested ${NESTED}, merge ${MERGE_BATCH} into ${MERGE_BASE}${REPEAT > 1 ? `; best of ${REPEAT}` : ""}`);
   // Warm-up so that all paths run with DuckDB-WASM compiled and JIT-warm code.
   await rawInsert(flatRows(5_000));
   await lowerBoundFlat(flatRows(5_000));
@@ -88,8 +103,11 @@ async function main() {
   if (section("flat")) {
     const flat = flatRows(FLAT);
     const rawMs = await rawInsert(flat);
-    const lb = await lowerBoundFlat(flat);
-    const { ms: flatMs, pipeline: fp } = await pipelineRun("flat", pages(flat), { table_name: "flat" }, "flat", FLAT);
+    let run = 0;
+    const [lb, { ms: flatMs, pipeline: fp }] = (await best<never>([
+      () => lowerBoundFlat(flat) as never,
+      () => pipelineRun(`flat${run++ || ""}`, pages(flat), { table_name: "flat" }, "flat", FLAT) as never,
+    ])) as unknown as [LowerBound, { ms: number; pipeline: dlt.Pipeline }];
     console.log(`raw insertArrowTable     ${rawMs.toFixed(0).padStart(7)} ms  ${rate(FLAT, rawMs)}`);
     lowerBoundLine("lower bound flat", lb);
     console.log(`pipeline.run flat        ${flatMs.toFixed(0).padStart(7)} ms  ${rate(FLAT, flatMs)}`);
@@ -101,8 +119,11 @@ async function main() {
   if (section("nested")) {
     const docs = nestedDocs(NESTED);
     await lowerBoundNested(nestedDocs(2_000));
-    const lb = await lowerBoundNested(docs);
-    const { ms: nestedMs, pipeline: np } = await pipelineRun("nested", pages(docs, 5_000), { table_name: "docs" }, "docs", NESTED);
+    let run = 0;
+    const [lb, { ms: nestedMs, pipeline: np }] = (await best<never>([
+      () => lowerBoundNested(docs) as never,
+      () => pipelineRun(`nested${run++ || ""}`, pages(docs, 5_000), { table_name: "docs" }, "docs", NESTED) as never,
+    ])) as unknown as [LowerBound, { ms: number; pipeline: dlt.Pipeline }];
     const counts = np.last_trace!.last_normalize_info!.row_counts;
     const totalRows = Object.entries(counts).reduce((a, [, n]) => a + n, 0);
     lowerBoundLine("lower bound nested", lb);

@@ -59,7 +59,8 @@ export function pageRows(pages: Page[]): number {
 export class PageWriter<T> {
   private readonly open = new Map<string, T[]>();
   private readonly pages = new Map<string, Page<T>[]>();
-  private inMemory: Page<T>[] = [];
+  /** closed pages still in memory, oldest first, with their estimated bytes */
+  private inMemory: { page: Page<T>; bytes: number }[] = [];
   private held = 0;
   private seq = 0;
 
@@ -96,22 +97,26 @@ export class PageWriter<T> {
     this.pages.get(table)!.push(page);
     this.open.delete(table);
     if (this.store) {
-      this.inMemory.push(page);
-      this.held += estimateBytes(rows);
+      const bytes = estimateBytes(rows);
+      this.inMemory.push({ page, bytes });
+      this.held += bytes;
     }
   }
 
-  /** Writes the closed pages held in memory to the store once they exceed the budget. */
+  /**
+   * Writes the oldest closed pages held in memory to the store until the rest fits the budget.
+   * Only the excess goes: every page written is read back later, so spilling more than needed
+   * costs time (serializing, I/O) without lowering the bound on memory.
+   */
   async settle(): Promise<void> {
-    if (!this.store || this.held <= this.budget) return;
-    const pages = this.inMemory;
-    this.inMemory = [];
-    this.held = 0;
-    for (const page of pages) {
+    if (!this.store) return;
+    while (this.held > this.budget && this.inMemory.length !== 0) {
+      const { page, bytes } = this.inMemory.shift()!;
       const key = `${this.loadId}/${this.prefix}${this.seq++}`;
       await this.store.write(key, page.rows!);
       page.key = key;
       delete page.rows;
+      this.held -= bytes;
     }
   }
 
