@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PAGE_ROWS, setPackageMemoryBudget } from "../../src/dlt/storage/pages.ts";
+import { PAGE_ROWS, PageWriter, readPage, setPackageMemoryBudget, type PageStore } from "../../src/dlt/storage/pages.ts";
 import { dlt } from "./helpers.ts";
 
 const ROWS = 2 * PAGE_ROWS + 5_000;
@@ -122,5 +122,34 @@ describe("a package larger than the memory budget", () => {
     await next.run();
     expect(Number((await next.query("select count(*) as n from ds.orders"))[0].n)).toBe(ROWS);
     expect(pageFiles(dir, "retry")).toEqual([]);
+  });
+});
+
+describe("PageWriter over its budget", () => {
+  it("spills only the oldest pages beyond the budget, and every row reads back in order", async () => {
+    const written = new Map<string, unknown[]>();
+    const store: PageStore = {
+      write: async (key, rows) => void written.set(key, structuredClone(rows)),
+      read: async (key) => written.get(key)!,
+      dropPackage: async () => undefined,
+    };
+    const row = (i: number) => ({ id: i, name: `row ${i}` });
+    // Room for three and a half pages: of five, the oldest two go to the store (not all four held
+    // when the budget was first exceeded).
+    const onePage = Array.from({ length: PAGE_ROWS }, (_, i) => row(i));
+    const probe = new PageWriter<unknown>(store, "probe", "p", Number.MAX_SAFE_INTEGER);
+    probe.pushAll("t", onePage);
+    const pageBytes = (probe as unknown as { held: number }).held;
+    expect(pageBytes).toBeGreaterThan(0);
+
+    const writer = new PageWriter<ReturnType<typeof row>>(store, "load1", "n", pageBytes * 3.5);
+    for (let i = 0; i < 5 * PAGE_ROWS; i++) {
+      writer.push("t", row(i));
+      if ((i + 1) % PAGE_ROWS === 0) await writer.settle();
+    }
+    const pages = (await writer.finish()).t;
+    expect(pages.map((p) => (p.rows ? "memory" : "store"))).toEqual(["store", "store", "memory", "memory", "memory"]);
+    const back = (await Promise.all(pages.map((p) => readPage(store, p)))).flat();
+    expect(back).toEqual(Array.from({ length: 5 * PAGE_ROWS }, (_, i) => row(i)));
   });
 });
