@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PAGE_ROWS, PageWriter, setPackageMemoryBudget, type PageStore } from "../../src/dlt/storage/pages.ts";
+import { PAGE_ROWS, PageWriter, readPage, setPackageMemoryBudget, type PageStore } from "../../src/dlt/storage/pages.ts";
 import { dlt } from "./helpers.ts";
 
 const ROWS = 2 * PAGE_ROWS + 5_000;
@@ -140,7 +140,7 @@ describe("PageWriter", () => {
       w.push("t", { id: i, name: `row ${i}` });
       if (i % 1000 === 999) await w.settle();
     }
-    return w.finish();
+    return w.finish("follow");
   };
 
   it("keeps a package under its budget in memory", async () => {
@@ -151,7 +151,7 @@ describe("PageWriter", () => {
     expect(pages.size).toBe(0);
   });
 
-  it("sends a package that outgrew its budget to the store whole, its tail included", async () => {
+  it("with tail \"follow\", sends a package that outgrew its budget to the store whole, its tail included", async () => {
     const { pages, s } = store();
     // about 1.5 pages of budget: the first spill comes after two pages, the last two pages stay
     // under the budget but follow the rest to the store when the writer finishes
@@ -161,5 +161,34 @@ describe("PageWriter", () => {
     expect(tables.t.every((p) => p.rows === undefined && p.key !== undefined)).toBe(true);
     expect([...pages.keys()].sort()).toEqual(["1/e0", "1/e1", "1/e2", "1/e3"]);
     expect((pages.get(tables.t[3].key!) as { id: number }[]).map((r) => r.id)).toEqual([30000, 30001, 30002, 30003, 30004]);
+  });
+});
+
+describe("PageWriter over its budget", () => {
+  it("spills only the oldest pages beyond the budget, and every row reads back in order", async () => {
+    const written = new Map<string, unknown[]>();
+    const store: PageStore = {
+      write: async (key, rows) => void written.set(key, structuredClone(rows)),
+      read: async (key) => written.get(key)!,
+      dropPackage: async () => undefined,
+    };
+    const row = (i: number) => ({ id: i, name: `row ${i}` });
+    // Room for three and a half pages: of five, the oldest two go to the store (not all four held
+    // when the budget was first exceeded).
+    const onePage = Array.from({ length: PAGE_ROWS }, (_, i) => row(i));
+    const probe = new PageWriter<unknown>(store, "probe", "p", Number.MAX_SAFE_INTEGER);
+    probe.pushAll("t", onePage);
+    const pageBytes = (probe as unknown as { held: number }).held;
+    expect(pageBytes).toBeGreaterThan(0);
+
+    const writer = new PageWriter<ReturnType<typeof row>>(store, "load1", "n", pageBytes * 3.5);
+    for (let i = 0; i < 5 * PAGE_ROWS; i++) {
+      writer.push("t", row(i));
+      if ((i + 1) % PAGE_ROWS === 0) await writer.settle();
+    }
+    const pages = (await writer.finish("keep")).t;
+    expect(pages.map((p) => (p.rows ? "memory" : "store"))).toEqual(["store", "store", "memory", "memory", "memory"]);
+    const back = (await Promise.all(pages.map((p) => readPage(store, p)))).flat();
+    expect(back).toEqual(Array.from({ length: 5 * PAGE_ROWS }, (_, i) => row(i)));
   });
 });

@@ -250,7 +250,7 @@ export async function extractResources(resources: DltResource[], options: Extrac
     }
   }
   // Tables that received nothing are not part of the package.
-  return { tables: await extracted.finish(), resources: resourcesOut, emptyReplaceTables };
+  return { tables: await extracted.finish("follow"), resources: resourcesOut, emptyReplaceTables };
 }
 
 /**

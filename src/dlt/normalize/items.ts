@@ -474,15 +474,20 @@ export class ItemsNormalizer {
    * Fits the row into the table's columns. Values of complete columns are coerced in place;
    * new, incomplete and variant columns go through the slow path and are collected in
    * `this.newColumns`. NULLs are dropped (after the nullability check).
+   *
+   * `row` is the normalizer's own flattened object, so coerced values are written back into it:
+   * a second object per row (and its property stores) is made only once a key changes — a NULL
+   * dropped or a value moved to a variant column — from the keys before it, already final.
    */
   private coerceRow(table: string, row: RawRow): NormalizedRow {
     const cols = tableOf(this.schema, table)?.columns ?? NO_COLUMNS;
-    const out: NormalizedRow = {};
+    let out: NormalizedRow | null = null;
     let newColumns: Record<string, TColumn> | null = null;
     for (const k in row) {
       const v = row[k];
       if (v === null || v === undefined) {
         this.coerceNull(cols, table, k);
+        out ??= keysBefore(row, k);
         continue;
       }
       const col = columnOf(cols, k);
@@ -492,44 +497,46 @@ export class ItemsNormalizer {
           switch (typeof v) {
             case "string":
               if (type === "text") {
-                out[k] = v;
+                if (out !== null) out[k] = v;
                 continue;
               }
               break;
             case "number":
               if (type === "double" || (type === "bigint" && Number.isInteger(v) && v <= MAX_SAFE && v >= -MAX_SAFE)) {
-                out[k] = v;
+                if (out !== null) out[k] = v;
                 continue;
               }
               break;
             case "boolean":
               if (type === "bool") {
-                out[k] = v;
+                if (out !== null) out[k] = v;
                 continue;
               }
               break;
           }
           const from = valueType(v);
           if (this.provisional.size !== 0 && type === "bigint" && this.settleProvisional(table, k, v, from)) {
-            out[k] = v as number;
+            if (out !== null) out[k] = v as number;
             continue;
           }
           const coerced = coerceValue(type, from, v);
           if (coerced !== FAIL) {
             // A BigInt (given, or parsed from text) can't become a double later.
             if (typeof coerced === "bigint" && this.provisional.size !== 0) this.provisional.get(table)?.delete(k);
-            out[k] = coerced;
+            if (out !== null) out[k] = coerced;
+            else row[k] = coerced;
             continue;
           }
           if (from === type) throw new ValueDoesNotFitException(this.schema.name, table, k, type, v);
           this.coerceToVariant(cols, table, k, from, v, false);
         } else this.coerceNewValue(cols, table, k, v, false);
       } else this.coerceNewValue(cols, table, k, v, false);
-      out[this.slotName] = this.slotValue;
+      if (out === null && this.slotName === k) row[k] = this.slotValue;
+      else (out ??= keysBefore(row, k))[this.slotName] = this.slotValue;
       if (this.slotColumn !== null) (newColumns ??= {})[this.slotName] = this.slotColumn;
     }
     this.newColumns = newColumns;
-    return out;
+    return out ?? (row as NormalizedRow);
   }
 
   private coerceNull(cols: Record<string, TColumn>, table: string, column: string): void {
@@ -673,6 +680,16 @@ export class ItemsNormalizer {
       }
     }
   }
+}
+
+/** A new object with the keys of `row` that come before `key`, and their values. */
+function keysBefore(row: RawRow, key: string): NormalizedRow {
+  const out: NormalizedRow = {};
+  for (const k in row) {
+    if (k === key) break;
+    out[k] = row[k] as TNormalizedValue;
+  }
+  return out;
 }
 
 /** Applies remembered contract decisions to a row; false when the row is to be discarded. */

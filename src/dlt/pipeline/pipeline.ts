@@ -565,7 +565,7 @@ export class Pipeline {
           await collect();
         }
         const counts = normalizer.rowCounts();
-        const tables = await normalized.finish();
+        const tables = await normalized.finish("keep");
         // dlt writes an empty file for each root table an empty replace truncates: 0 rows.
         for (const t of pkg.extracted.empty_replace_tables) counts[t] ??= 0;
         for (const w of normalizer.warnings()) console.warn(w);

@@ -59,7 +59,8 @@ export function pageRows(pages: Page[]): number {
 export class PageWriter<T> {
   private readonly open = new Map<string, T[]>();
   private readonly pages = new Map<string, Page<T>[]>();
-  private inMemory: Page<T>[] = [];
+  /** closed pages still in memory, oldest first, with their estimated bytes */
+  private inMemory: { page: Page<T>; bytes: number }[] = [];
   private held = 0;
   private seq = 0;
   private spilled = false;
@@ -97,37 +98,41 @@ export class PageWriter<T> {
     this.pages.get(table)!.push(page);
     this.open.delete(table);
     if (this.store) {
-      this.inMemory.push(page);
-      this.held += estimateBytes(rows);
+      const bytes = estimateBytes(rows);
+      this.inMemory.push({ page, bytes });
+      this.held += bytes;
     }
   }
 
-  /** Writes the closed pages held in memory to the store once they exceed the budget. */
+  /**
+   * Writes the oldest closed pages held in memory to the store until the rest fits the budget.
+   * Only the excess goes: every page written is read back later, so spilling more than needed
+   * costs time (serializing, I/O) without lowering the bound on memory.
+   */
   async settle(): Promise<void> {
-    if (!this.store || this.held <= this.budget) return;
-    await this.spill(this.store);
+    while (this.held > this.budget && this.inMemory.length !== 0) await this.spillOldest();
   }
 
-  private async spill(store: PageStore): Promise<void> {
+  private async spillOldest(): Promise<void> {
+    const { page, bytes } = this.inMemory.shift()!;
+    const key = `${this.loadId}/${this.prefix}${this.seq++}`;
+    await this.store!.write(key, page.rows!);
+    page.key = key;
+    delete page.rows;
+    this.held -= bytes;
     this.spilled = true;
-    const pages = this.inMemory;
-    this.inMemory = [];
-    this.held = 0;
-    for (const page of pages) {
-      const key = `${this.loadId}/${this.prefix}${this.seq++}`;
-      await store.write(key, page.rows!);
-      page.key = key;
-      delete page.rows;
-    }
   }
 
-  /** Closes the last pages and returns every table's pages. */
-  async finish(): Promise<Record<string, Page<T>[]>> {
+  /**
+   * Closes the last pages and returns every table's pages. `tail: "follow"` sends the pages still
+   * in memory after the rest once the package has outgrown the budget: extracted items stay with
+   * the pending package while it is normalized and loaded, so a tail kept in memory would sit
+   * beside the normalized rows. Normalized rows keep theirs (`"keep"`): load reads them next.
+   */
+  async finish(tail: "keep" | "follow"): Promise<Record<string, Page<T>[]>> {
     for (const [table, rows] of [...this.open]) this.close(table, rows);
-    // A package that outgrew the budget goes to the store whole: its tail kept in memory would sit
-    // beside the next stage's rows for as long as the package is pending.
-    if (this.store && this.spilled && this.inMemory.length) await this.spill(this.store);
-    else await this.settle();
+    await this.settle();
+    if (tail === "follow" && this.spilled) while (this.inMemory.length !== 0) await this.spillOldest();
     return Object.fromEntries(this.pages);
   }
 }

@@ -3,6 +3,7 @@
 import {
   Binary,
   Bool,
+  DataType,
   DateDay,
   Float64,
   Int64,
@@ -18,82 +19,130 @@ import type { TColumn, TNormalizedValue } from "../../schema/types.ts";
 
 type Row = Record<string, TNormalizedValue>;
 
-function nullBitmap(rows: Row[], name: string): { bitmap: Uint8Array; nulls: number } {
-  const bitmap = new Uint8Array((rows.length + 7) >> 3);
-  let nulls = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const v = rows[i][name];
-    if (v === null || v === undefined) nulls++;
-    else bitmap[i >> 3] |= 1 << (i & 7);
-  }
-  return { bitmap, nulls };
+// Each column is one pass over the rows, writing its validity bitmap and values together: the
+// keyed property read per row is what these loops cost.
+
+function makeColumn(type: DataType, n: number, bitmap: Uint8Array, nulls: number, rest: object): Vector {
+  // makeData's typings don't list `data` for 64-bit types, though it takes it.
+  return makeVector(makeData({ type, length: n, nullCount: nulls, nullBitmap: nulls ? bitmap : null, ...rest } as never));
 }
 
+const TWO32 = 4294967296;
+
+/**
+ * Int64 values written as two Int32 halves: no BigInt per value. Numbers here are integers
+ * within ±2^53 (the normalizer keeps larger ones as BigInt), so the halves are exact.
+ */
 function int64Vector(rows: Row[], name: string, type: Int64 | TimestampMicrosecond): Vector {
-  const { bitmap, nulls } = nullBitmap(rows, name);
-  const data = new BigInt64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
+  const n = rows.length;
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  const data = new BigInt64Array(n);
+  const halves = new Int32Array(data.buffer);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
     const v = rows[i][name];
-    if (v !== null && v !== undefined) data[i] = typeof v === "bigint" ? v : BigInt(Math.trunc(v as number));
+    if (typeof v === "number" && Number.isFinite(v)) {
+      const w = Math.trunc(v);
+      // ToInt32 keeps the low 32 bits of the two's complement; floor division gives the high word.
+      halves[2 * i] = w | 0;
+      halves[2 * i + 1] = Math.floor(w / TWO32);
+    } else if (typeof v === "bigint") data[i] = v;
+    else if (v === null || v === undefined) {
+      nulls++;
+      continue;
+    } else data[i] = BigInt(Math.trunc(v as number)); // throws for NaN and ±Infinity, as it did
+    bitmap[i >> 3] |= 1 << (i & 7);
   }
-  // makeData's typings don't list `data` for 64-bit types, though it takes it.
-  return makeVector(makeData({ type, length: rows.length, nullCount: nulls, nullBitmap: nulls ? bitmap : null, data } as never));
+  return makeColumn(type, n, bitmap, nulls, { data });
 }
 
 function float64Vector(rows: Row[], name: string): Vector {
-  const { bitmap, nulls } = nullBitmap(rows, name);
-  const data = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
+  const n = rows.length;
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  const data = new Float64Array(n);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
     const v = rows[i][name];
-    if (v !== null && v !== undefined) data[i] = v as number;
+    if (v === null || v === undefined) nulls++;
+    else {
+      data[i] = v as number;
+      bitmap[i >> 3] |= 1 << (i & 7);
+    }
   }
-  return makeVector(makeData({ type: new Float64(), length: rows.length, nullCount: nulls, nullBitmap: nulls ? bitmap : null, data }));
+  return makeColumn(new Float64(), n, bitmap, nulls, { data });
 }
 
 function dateVector(rows: Row[], name: string): Vector {
-  const { bitmap, nulls } = nullBitmap(rows, name);
-  const data = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
+  const n = rows.length;
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  const data = new Int32Array(n);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
     const v = rows[i][name];
-    if (v !== null && v !== undefined) data[i] = v as number;
+    if (v === null || v === undefined) nulls++;
+    else {
+      data[i] = v as number;
+      bitmap[i >> 3] |= 1 << (i & 7);
+    }
   }
-  return makeVector(makeData({ type: new DateDay(), length: rows.length, nullCount: nulls, nullBitmap: nulls ? bitmap : null, data }));
+  return makeColumn(new DateDay(), n, bitmap, nulls, { data });
 }
 
 const encoder = new TextEncoder();
 
-/** Strings packed by hand: vectorFromArray's builder is several times slower on large batches. */
+/**
+ * Strings packed by hand (vectorFromArray's builder is several times slower): ASCII is copied
+ * code unit by code unit, which beats an encodeInto call per short string; the rest of a string
+ * from its first non-ASCII character goes through encodeInto.
+ */
 function utf8Vector(rows: Row[], name: string): Vector {
   const n = rows.length;
-  const { bitmap, nulls } = nullBitmap(rows, name);
+  const bitmap = new Uint8Array((n + 7) >> 3);
   const offsets = new Int32Array(n + 1);
   let data = new Uint8Array(Math.max(1024, n * 16));
   let pos = 0;
+  let nulls = 0;
   for (let i = 0; i < n; i++) {
     const v = rows[i][name];
-    if (v !== null && v !== undefined) {
+    if (v === null || v === undefined) nulls++;
+    else {
       const text = typeof v === "string" ? v : String(v);
+      const len = text.length;
       // A UTF-16 code unit never takes more than 3 UTF-8 bytes.
-      if (pos + text.length * 3 > data.length) {
-        const grown = new Uint8Array(Math.max(data.length * 2, pos + text.length * 3));
+      if (pos + len * 3 > data.length) {
+        const grown = new Uint8Array(Math.max(data.length * 2, pos + len * 3));
         grown.set(data.subarray(0, pos));
         data = grown;
       }
-      pos += encoder.encodeInto(text, data.subarray(pos)).written;
+      let k = 0;
+      for (; k < len; k++) {
+        const c = text.charCodeAt(k);
+        if (c >= 0x80) break;
+        data[pos++] = c;
+      }
+      if (k < len) pos += encoder.encodeInto(k === 0 ? text : text.slice(k), data.subarray(pos)).written;
+      bitmap[i >> 3] |= 1 << (i & 7);
     }
     offsets[i + 1] = pos;
   }
-  return makeVector(
-    makeData({ type: new Utf8(), length: n, nullCount: nulls, nullBitmap: nulls ? bitmap : null, valueOffsets: offsets, data: data.subarray(0, pos) }),
-  );
+  return makeColumn(new Utf8(), n, bitmap, nulls, { valueOffsets: offsets, data: data.subarray(0, pos) });
 }
 
 function boolVector(rows: Row[], name: string): Vector {
   const n = rows.length;
-  const { bitmap, nulls } = nullBitmap(rows, name);
+  const bitmap = new Uint8Array((n + 7) >> 3);
   const data = new Uint8Array((n + 7) >> 3);
-  for (let i = 0; i < n; i++) if (rows[i][name] === true) data[i >> 3] |= 1 << (i & 7);
-  return makeVector(makeData({ type: new Bool(), length: n, nullCount: nulls, nullBitmap: nulls ? bitmap : null, data }));
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const v = rows[i][name];
+    if (v === null || v === undefined) {
+      nulls++;
+      continue;
+    }
+    if (v === true) data[i >> 3] |= 1 << (i & 7);
+    bitmap[i >> 3] |= 1 << (i & 7);
+  }
+  return makeColumn(new Bool(), n, bitmap, nulls, { data });
 }
 
 function column(rows: Row[], col: TColumn): Vector {

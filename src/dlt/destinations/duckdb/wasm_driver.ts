@@ -1,6 +1,7 @@
-// The DuckDB-WASM driver: rows go in as Arrow IPC bytes into a scratch table, then INSERT ... SELECT
-// with casts for the types Arrow carries as text.
-import { tableToIPC } from "apache-arrow";
+// The DuckDB-WASM driver: rows go in as Arrow IPC bytes. When the Arrow columns are exactly the
+// table's columns, in its order and with its types, they are appended to the table directly;
+// otherwise (casts, a table whose columns differ) through a scratch table and INSERT ... SELECT.
+import { tableToIPC, type Table } from "apache-arrow";
 import type { TColumn } from "../../schema/types.ts";
 import { uniqIdHex } from "../../utils/digest.ts";
 import type { LoadRow, ResultRow } from "../client.ts";
@@ -26,8 +27,18 @@ export class WasmDriver implements DuckDBDriver {
   }
 
   async append(d: SqlDialect, dataset: string, table: string, columns: TColumn[], rows: LoadRow[]): Promise<void> {
+    const arrow = rowsToArrow(columns, rows);
+    const ipc = tableToIPC(arrow, "stream");
+    if (await this.takesArrowAsIs(d, dataset, table, columns, arrow)) {
+      // The scratch table and its copy cost as much as the insert itself.
+      try {
+        await this.connection.insertArrowFromIPCStream(ipc, { name: table, schema: dataset, create: false });
+      } catch (e) {
+        throw duckdbError(e);
+      }
+      return;
+    }
     const scratch = `_pipebook_load_${uniqIdHex(6)}`;
-    const ipc = tableToIPC(rowsToArrow(columns, rows), "stream");
     await this.connection.insertArrowFromIPCStream(ipc, { name: scratch, schema: "main", create: true });
     try {
       const names = columns.map((c) => d.quoteIdent(c.name)).join(", ");
@@ -40,4 +51,36 @@ export class WasmDriver implements DuckDBDriver {
       await Promise.resolve(this.run(`DROP TABLE IF EXISTS main.${d.quoteIdent(scratch)}`)).catch(() => undefined);
     }
   }
+
+  /**
+   * Whether a direct (positional) Arrow append stores each value in its own column unchanged:
+   * the table's columns — asked of DuckDB each time, as a notebook cell may have altered the
+   * table — have the Arrow table's names, order and types. Columns that need a CAST (decimal,
+   * json, ...) always take the scratch path, whose explicit CAST is what they are checked with.
+   */
+  private async takesArrowAsIs(d: SqlDialect, dataset: string, table: string, columns: TColumn[], arrow: Table): Promise<boolean> {
+    if (columns.some(needsCast)) return false;
+    // The schema of an empty result: a few times cheaper than reading duckdb_columns().
+    const stored = (await this.connection.query(`SELECT * FROM ${d.qualified(dataset, table)} LIMIT 0`)).schema.fields;
+    const given = arrow.schema.fields;
+    if (stored.length !== given.length) return false;
+    for (let i = 0; i < given.length; i++) {
+      if (stored[i].name !== given[i].name || String(stored[i].type) !== String(given[i].type)) return false;
+    }
+    return true;
+  }
+}
+
+/** DuckDB-WASM reports a failed Arrow insert as JSON; this gives it the shape of a query error. */
+function duckdbError(e: unknown): unknown {
+  const text = e instanceof Error ? e.message : String(e);
+  try {
+    const parsed = JSON.parse(text) as { exception_type?: string; exception_message?: string };
+    if (parsed.exception_type && parsed.exception_message) {
+      return new Error(`${parsed.exception_type} Error: ${parsed.exception_message}`, { cause: e });
+    }
+  } catch {
+    // not JSON: the error as it came
+  }
+  return e;
 }

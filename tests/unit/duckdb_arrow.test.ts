@@ -1,0 +1,107 @@
+// The WASM driver's Arrow path: values written into typed buffers by hand must come back from
+// DuckDB unchanged, through both the direct append and the scratch-table fallback.
+import { describe, expect, it } from "vitest";
+import { openDuckDB, type SqlConnection } from "../../src/dlt/destinations/duckdb/connection.ts";
+import { duckdbDialect } from "../../src/dlt/destinations/duckdb/sql.ts";
+import { WasmDriver } from "../../src/dlt/destinations/duckdb/wasm_driver.ts";
+import { createTableSql } from "../../src/dlt/destinations/sql/ddl.ts";
+import type { TColumn, TNormalizedValue } from "../../src/dlt/schema/types.ts";
+
+const d = duckdbDialect({ jsonType: false });
+const I64_MAX = 2n ** 63n - 1n;
+const I64_MIN = -(2n ** 63n);
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+const columns: TColumn[] = [
+  { name: "i", data_type: "bigint", nullable: true },
+  { name: "f", data_type: "double", nullable: true },
+  { name: "s", data_type: "text", nullable: true },
+  { name: "b", data_type: "bool", nullable: true },
+  { name: "ts", data_type: "timestamp", nullable: true },
+  { name: "dt", data_type: "date", nullable: true },
+];
+
+type Row = Record<string, TNormalizedValue>;
+
+const rows: Row[] = [
+  { i: I64_MAX, f: 1.5, s: "plain", b: true, ts: 0, dt: 0 },
+  { i: I64_MIN, f: -0.25, s: "grüße 日本 🦆", b: false, ts: -1, dt: -1 },
+  { i: SAFE, f: 1e300, s: "ascii then é", b: null, ts: 1_704_067_200_123_456, dt: 19_723 },
+  { i: -SAFE, f: null, s: "", b: true, ts: -62_135_596_800_000_000, dt: -719_162 },
+  { i: 2 ** 32, f: 0, s: null, b: false, ts: null, dt: null },
+  { i: -(2 ** 32) - 1, f: 2, s: "🦆", b: true, ts: 253_402_300_799_999_999, dt: 2_932_896 },
+  { i: -1, f: 3, s: "x\u0000y", b: true, ts: 1, dt: 1 },
+  { i: 2 ** 31, f: 4, s: "ß", b: true, ts: 2 ** 40, dt: 2 },
+  { i: null, f: 5, s: "tail", b: false, ts: 5, dt: 3 },
+  { i: 9_007_199_254_740_993n, f: 6, s: "last", b: true, ts: 6, dt: 4 },
+];
+
+async function tableWith(cols: TColumn[]): Promise<{ c: SqlConnection; driver: WasmDriver; inserts: string[] }> {
+  const h = await openDuckDB();
+  const c = h.connection;
+  await c.query("CREATE SCHEMA ds");
+  await c.query(createTableSql(d, "ds", { name: "t", columns: {} }, cols));
+  // Which tables the Arrow bytes went into: the target itself, or a scratch table.
+  const inserts: string[] = [];
+  const counting: SqlConnection = {
+    query: (sql) => c.query(sql),
+    insertArrowFromIPCStream: (buffer, options) => {
+      inserts.push(options.name);
+      return c.insertArrowFromIPCStream(buffer, options);
+    },
+  };
+  return { c, driver: new WasmDriver(counting), inserts };
+}
+
+async function readBack(c: SqlConnection): Promise<Row[]> {
+  // Values as text from DuckDB itself, so the check does not depend on Arrow's reading side.
+  const t = await c.query(
+    "SELECT i::VARCHAR AS i, f, s, b, epoch_us(ts)::VARCHAR AS ts, (dt - DATE '1970-01-01')::BIGINT::VARCHAR AS dt FROM ds.t ORDER BY rowid",
+  );
+  return t.toArray().map((r) => {
+    const o = r.toJSON() as Row;
+    return { i: o.i, f: o.f, s: o.s, b: o.b, ts: o.ts, dt: o.dt };
+  });
+}
+
+const expected = rows.map((r) => ({
+  i: r.i === null ? null : String(r.i),
+  f: r.f,
+  s: r.s,
+  b: r.b,
+  ts: r.ts === null ? null : String(r.ts),
+  dt: r.dt === null ? null : String(r.dt),
+}));
+
+describe("WASM driver Arrow append", () => {
+  it("appends directly and keeps int64 extremes, nulls, unicode, timestamps and bools", async () => {
+    const { c, driver, inserts } = await tableWith(columns);
+    await driver.append(d, "ds", "t", columns, rows);
+    expect(await readBack(c)).toEqual(expected);
+    expect(inserts).toEqual(["t"]);
+  });
+
+  it("goes through the scratch table when the stored columns are in another order", async () => {
+    const { c, driver, inserts } = await tableWith([...columns].reverse());
+    await driver.append(d, "ds", "t", columns, rows);
+    expect(await readBack(c)).toEqual(expected);
+    expect(inserts).toEqual([expect.stringMatching(/^_pipebook_load_/)]);
+  });
+
+  it("goes through the scratch table when a column is narrower than int64", async () => {
+    const narrow = columns.map((col) => (col.name === "i" ? { ...col, precision: 16 } : col));
+    const { driver } = await tableWith(narrow);
+    await expect(driver.append(d, "ds", "t", narrow, [{ i: 70_000 }])).rejects.toThrow(/Conversion Error/);
+  });
+
+  it("reports a failed direct append as DuckDB's error", async () => {
+    const strict = columns.map((col) => (col.name === "s" ? { ...col, nullable: false } : col));
+    const { driver } = await tableWith(strict);
+    await expect(driver.append(d, "ds", "t", strict, [{ s: null }])).rejects.toThrow(/^Constraint Error: .*NOT NULL/);
+  });
+
+  it("never writes NaN as an int64", async () => {
+    const { driver } = await tableWith(columns);
+    await expect(driver.append(d, "ds", "t", columns, [{ i: NaN }])).rejects.toThrow(RangeError);
+  });
+});
