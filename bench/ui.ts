@@ -1,49 +1,129 @@
 // npm run bench:ui — the notebook's speed as a person feels it, measured in headless Chromium
 // against the built app on a preview server (not a test: it prints figures, asserts nothing).
-//   1. page load → the lesson notebook's first cell's LoadInfo, cold (fresh profile: includes
-//      opening the lesson from the list) and on a warm cache (reloads in the same profile)
-//   2. a 1,000,000-row SQL result: run → first rows shown, and a jump to the middle → rows shown
+// Absolute times drift a lot between machines and days, so every figure is also given as a
+// ratio to a baseline measured in the same run, in the same browser: a bare page that only
+// starts DuckDB-WASM (bench/bare.html, built into dist-bench by `vite build --mode bench`).
+//   1. page load → the walkthrough's first code cell's LoadInfo, cold (fresh profile: first
+//      visit) and on a warm cache (reloads in the same profile), against the bare page's
+//      page load → `select 1` answered, cold and warm alike
+//   2. a 1,000,000-row SQL result: run → first rows shown, against DuckDB counting the same
+//      rows from scratch (`select count(*) from (<query>)` in a fresh connection on the bare
+//      page); and a jump to the middle → rows shown
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Page } from "playwright";
+import { chromium, type BrowserContext, type Page } from "playwright";
 import { preview, type PreviewServer } from "vite";
 
 const PORT = Number(process.env.BENCH_PORT ?? 4179);
-const URL = `http://127.0.0.1:${PORT}/`;
+const APP_URL = `http://127.0.0.1:${PORT}/`;
+const BARE_URL = `http://127.0.0.1:${PORT + 1}/bench/bare.html`;
 const exe = process.env.PIPEBOOK_CHROMIUM ?? "/usr/bin/chromium";
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+/** cold runs (fresh profiles) and warm reloads per page; the median counts */
+const COLD = Number(process.env.BENCH_COLD ?? 3);
+const WARM = Number(process.env.BENCH_WARM ?? 5);
+const MILLION = "select range as id, range % 97 as k, 'row ' || range as label, range * 0.5 as v from range(1000000)";
 
-async function startPreview(): Promise<PreviewServer> {
-  // vite's own API: the server lives and dies with this process.
-  return preview({ preview: { host: "127.0.0.1", port: PORT, strictPort: true }, logLevel: "warn" });
+const TARGET = { load: 1.15, firstRows: 0.25 };
+
+async function startPreview(port: number, mode?: string): Promise<PreviewServer> {
+  // vite's own API: the servers live and die with this process. Mode "bench" serves dist-bench.
+  return preview({ mode, preview: { host: "127.0.0.1", port, strictPort: true }, logLevel: "warn" });
 }
 
-/** ms from navigation to the walkthrough's first code cell's LoadInfo, with the moments in between. */
-async function loadToLoadInfo(page: Page, url: string): Promise<{ ready: number; loadInfo: number }> {
+const profiles: string[] = [];
+async function launch(): Promise<{ context: BrowserContext; page: Page }> {
+  const profile = mkdtempSync(join(tmpdir(), "pipebook-bench-"));
+  profiles.push(profile);
+  const context = await chromium.launchPersistentContext(profile, {
+    ...(exe === "playwright" ? {} : { executablePath: exe }),
+    args: ARGS,
+    viewport: { width: 1440, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page };
+}
+
+interface Load {
+  /** ms from navigation to the runtime's Ready (app) / DuckDB's `select 1` (bare page) */
+  ready: number;
+  /** ms from navigation to the first cell's LoadInfo (app); = ready for the bare page */
+  done: number;
+}
+
+/** ms from navigation to the walkthrough's first code cell's LoadInfo, with the moment the runtime was ready. */
+async function appLoad(page: Page, url: string): Promise<Load> {
   // Leave first: going to the same URL with only a hash is not a page load.
   await page.goto("about:blank");
   const t0 = performance.now();
   await page.goto(url);
-  await page.getByTestId("runtime-status").filter({ hasText: "Ready" }).waitFor({ timeout: 60_000 });
-  const ready = performance.now() - t0;
   // A fresh profile opens the walkthrough, whose first code cell is the lesson's first example.
+  // Run is pressed as soon as it is there: a cell run before Ready waits for the runtime.
   const first = page.locator('[data-testid="cell"][data-kind="code"]').first();
   await first.getByRole("button", { name: "Run cell" }).click();
   await first.getByTestId("stream").filter({ hasText: "load package(s) were loaded" }).waitFor({ timeout: 60_000 });
-  return { ready, loadInfo: performance.now() - t0 };
+  const done = performance.now() - t0;
+  // When the runtime said Ready, in the page's own clock (recorded by the init script below).
+  const ready = await page.evaluate(() => (window as { __readyAt?: number }).__readyAt ?? NaN);
+  return { ready, done };
 }
 
-async function millionRows(page: Page): Promise<{ firstRows: number; middle: number; server: string }> {
+/**
+ * Records, in the page, when the runtime answered init (ms since navigation): the status chip's
+ * title then names DuckDB's version. (A string: tsx's helpers do not exist in the page.)
+ */
+const WATCH_READY = `(() => {
+  const check = () => {
+    const chip = document.querySelector('[data-testid="runtime-status"]');
+    if (window.__readyAt === undefined && chip && /DuckDB/.test(chip.title)) {
+      window.__readyAt = performance.now();
+      observer.disconnect();
+    }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["title"] });
+})();`;
+
+/** ms from navigation to the bare page's `select 1` answered. */
+async function bareLoad(page: Page): Promise<Load> {
+  await page.goto("about:blank");
+  const t0 = performance.now();
+  await page.goto(BARE_URL);
+  await page.waitForFunction(() => !!window.bare, undefined, { timeout: 60_000 });
+  const done = performance.now() - t0;
+  const r = await page.evaluate(() => window.bare!);
+  if (r.error) throw new Error(`bare page: ${r.error}`);
+  return { ready: r.select1, done };
+}
+
+async function millionRows(page: Page): Promise<{ firstRows: number; inPage: number; middle: number; server: string }> {
   await page.getByRole("button", { name: "Add SQL cell" }).click();
   const cell = page.locator('[data-testid="cell"]').filter({ has: page.locator(":focus") });
   const id = await cell.getAttribute("data-cell-id");
   const sql = page.locator(`[data-testid="cell"][data-cell-id="${id}"]`);
-  await page.keyboard.insertText("select range as id, range % 97 as k, 'row ' || range as label, range * 0.5 as v from range(1000000)");
+  await page.keyboard.insertText(MILLION);
+  // In the page's clock too: the key press → the first row's cells in the DOM.
+  await page.evaluate((cellId) => {
+    const w = window as { __keyAt?: number; __rowsAt?: number };
+    addEventListener("keydown", () => (w.__keyAt ??= performance.now()), { capture: true, once: true });
+    const sel = `[data-cell-id="${cellId}"] [role="row"][aria-rowindex="1"] [role="cell"]`;
+    const observer = new MutationObserver(() => {
+      if (w.__keyAt !== undefined && document.querySelector(sel)) {
+        w.__rowsAt = performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document, { subtree: true, childList: true });
+  }, id);
   const t0 = performance.now();
   await page.keyboard.press("ControlOrMeta+Enter");
   await sql.locator('[role="row"][aria-rowindex="1"] [role="cell"]').first().waitFor({ timeout: 60_000 });
   const firstRows = performance.now() - t0;
+  const inPage = await page.evaluate(() => {
+    const w = window as { __keyAt?: number; __rowsAt?: number };
+    return (w.__rowsAt ?? NaN) - (w.__keyAt ?? NaN);
+  });
   const server = (await sql.locator('[data-testid="sql-result"] .dim').textContent())?.trim() ?? "";
   const grid = sql.locator('[data-testid="sql-result"] .grid');
   const t1 = performance.now();
@@ -57,35 +137,105 @@ async function millionRows(page: Page): Promise<{ firstRows: number; middle: num
     id,
     { timeout: 60_000 },
   );
-  return { firstRows, middle: performance.now() - t1, server };
+  return { firstRows, inPage, middle: performance.now() - t1, server };
 }
 
+/**
+ * DuckDB going through the million rows from scratch on the bare page, each run in a fresh
+ * connection (after one run that warms the wasm up, as the app's lesson run has done): the
+ * literal `select count(*) from (<query>)`, which DuckDB answers without computing a single
+ * column (projection pushdown: it counts range()), and the same count over rows whose every
+ * column is computed — the baseline the ratio uses, since no result can be counted faster.
+ */
+async function countFromScratch(page: Page, n: number) {
+  const run = async (q: string) => {
+    await page.evaluate((sql) => window.bareQuery!(sql), q);
+    const ms: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < n; i++) {
+      const r = await page.evaluate((sql) => window.bareQuery!(sql), q);
+      ms.push(r.ms);
+      rows = Number(r.value);
+    }
+    return { ms, rows };
+  };
+  return {
+    literal: await run(`select count(*) from (${MILLION})`),
+    computed: await run(`select count(*) from (${MILLION}) as q where hash(columns(*)) is not null`),
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const fmt = (ms: number) => `${Math.round(ms).toLocaleString("en")} ms`;
+const ratio = (r: number, target: number) => `${r.toFixed(2)}× (target ≤ ${target}×: ${r <= target ? "met" : "NOT met"})`;
+const list = (xs: number[]) => xs.map((x) => Math.round(x)).join(", ");
 
-const server = await startPreview();
-const profile = mkdtempSync(join(tmpdir(), "pipebook-bench-"));
+const app = await startPreview(PORT);
+const bareServer = await startPreview(PORT + 1, "bench");
 try {
-  const context = await chromium.launchPersistentContext(profile, {
-    ...(exe === "playwright" ? {} : { executablePath: exe }),
-    args: ARGS,
-    viewport: { width: 1440, height: 900 },
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const cold = await loadToLoadInfo(page, URL);
-  const lessonUrl = page.url();
-  const warm = [];
-  for (let i = 0; i < 3; i++) warm.push(await loadToLoadInfo(page, lessonUrl));
-  const best = warm.reduce((a, b) => (b.loadInfo < a.loadInfo ? b : a));
-  const median = [...warm].sort((a, b) => a.loadInfo - b.loadInfo)[1];
-  const big = await millionRows(page);
-  await context.close();
+  // Cold: every run a fresh profile (empty HTTP cache, no compiled wasm, no service worker,
+  // no notebooks); app and bare page alternate so that drift hits both alike.
+  const coldApp: Load[] = [];
+  const coldBare: Load[] = [];
+  let appSession!: { context: BrowserContext; page: Page; url: string };
+  let bareSession!: { context: BrowserContext; page: Page };
+  for (let i = 0; i < COLD; i++) {
+    const a = await launch();
+    await a.context.addInitScript(WATCH_READY);
+    coldApp.push(await appLoad(a.page, APP_URL));
+    if (i < COLD - 1) await a.context.close();
+    else appSession = { ...a, url: a.page.url() };
+    const b = await launch();
+    coldBare.push(await bareLoad(b.page));
+    if (i < COLD - 1) await b.context.close();
+    else bareSession = b;
+  }
+  // Warm: reloads in the last cold run's profiles, alternating.
+  const warmApp: Load[] = [];
+  const warmBare: Load[] = [];
+  for (let i = 0; i < WARM; i++) {
+    warmApp.push(await appLoad(appSession.page, appSession.url));
+    warmBare.push(await bareLoad(bareSession.page));
+  }
+  const big = await millionRows(appSession.page);
+  const count = await countFromScratch(bareSession.page, 5);
+  await appSession.context.close();
+  await bareSession.context.close();
 
+  const m = {
+    coldApp: median(coldApp.map((l) => l.done)),
+    coldAppReady: median(coldApp.map((l) => l.ready)),
+    coldBare: median(coldBare.map((l) => l.done)),
+    coldBareIn: median(coldBare.map((l) => l.ready)),
+    warmApp: median(warmApp.map((l) => l.done)),
+    warmAppReady: median(warmApp.map((l) => l.ready)),
+    warmBare: median(warmBare.map((l) => l.done)),
+    warmBareIn: median(warmBare.map((l) => l.ready)),
+    count: median(count.literal.ms),
+    computed: median(count.computed.ms),
+  };
   console.log("pipebook UI speed (headless Chromium, vite preview of the production build)");
-  console.log(`  page load → first cell's LoadInfo, cold cache : ${fmt(cold.loadInfo)} (runtime ready at ${fmt(cold.ready)})`);
-  console.log(`  page load → first cell's LoadInfo, warm cache : ${fmt(median.loadInfo)} median of 3, best ${fmt(best.loadInfo)} (runtime ready at ${fmt(median.ready)})`);
-  console.log(`  1,000,000-row result: run → first rows shown  : ${fmt(big.firstRows)} (cell reports ${big.server.replace(/^·\s*/, "")})`);
-  console.log(`  1,000,000-row result: jump to middle → rows   : ${fmt(big.middle)}`);
+  console.log(`baseline: a bare page that only starts DuckDB-WASM (same bundle, same way), page load → select 1`);
+  console.log(`  cold (fresh profile), median of ${COLD}: ${fmt(m.coldBare)} [${list(coldBare.map((l) => l.done))}] (in-page ${fmt(m.coldBareIn)})`);
+  console.log(`  warm (reload), median of ${WARM}       : ${fmt(m.warmBare)} [${list(warmBare.map((l) => l.done))}] (in-page ${fmt(m.warmBareIn)})`);
+  console.log(`  count the 1,000,000 rows, fresh connection, median of ${count.computed.ms.length}:`);
+  console.log(`    select count(*) from (<query>) where hash(columns(*)) is not null: ${fmt(m.computed)} [${list(count.computed.ms)}] (${count.computed.rows.toLocaleString("en")} rows)`);
+  console.log(`    select count(*) from (<query>) (computes no column): ${fmt(m.count)} [${list(count.literal.ms)}]`);
+  console.log(`page load → walkthrough's first cell's LoadInfo`);
+  console.log(`  cold (first visit), median of ${COLD}: ${fmt(m.coldApp)} [${list(coldApp.map((l) => l.done))}] (runtime ready at ${fmt(m.coldAppReady)})`);
+  console.log(`    ÷ bare DuckDB start, cold: ${ratio(m.coldApp / m.coldBare, TARGET.load)}`);
+  console.log(`  warm (reload), median of ${WARM}     : ${fmt(m.warmApp)} [${list(warmApp.map((l) => l.done))}] (runtime ready at ${fmt(m.warmAppReady)})`);
+  console.log(`    ÷ bare DuckDB start, warm: ${ratio(m.warmApp / m.warmBare, TARGET.load)}`);
+  console.log(`1,000,000-row result`);
+  console.log(`  run → first rows shown: ${fmt(big.inPage)} in the page (key press → rows in the DOM), ${fmt(big.firstRows)} seen from Playwright (cell reports ${big.server.replace(/^·\s*/, "")})`);
+  console.log(`    ÷ DuckDB counting the rows with their columns: ${ratio(big.inPage / m.computed, TARGET.firstRows)}`);
+  console.log(`    ÷ DuckDB's literal count(*), for the record: ${(big.inPage / m.count).toFixed(1)}×`);
+  console.log(`  jump to middle → rows shown: ${fmt(big.middle)}`);
 } finally {
-  await server.close();
-  rmSync(profile, { recursive: true, force: true });
+  await app.close();
+  await bareServer.close();
+  for (const p of profiles) rmSync(p, { recursive: true, force: true });
 }

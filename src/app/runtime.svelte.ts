@@ -30,6 +30,13 @@ export class Runtime {
   /** false while another tab owns the database: this tab must not open it */
   allowed = true;
 
+  /** what cells wait for before they run (the demo API's service worker taking control) */
+  private gate: Promise<unknown> = Promise.resolve();
+
+  runsAfter(ready: Promise<unknown>): void {
+    this.gate = ready.catch(() => undefined);
+  }
+
   start(): Promise<Comlink.Remote<RuntimeApi>> {
     if (this.ready) return this.ready;
     if (!this.allowed) return Promise.reject(new Error("The database is open in another tab"));
@@ -99,7 +106,7 @@ export class Runtime {
 
   /** Marks the runtime busy while `fn` runs (the header shows it). */
   async busy<T>(fn: (api: Comlink.Remote<RuntimeApi>) => Promise<T>): Promise<T> {
-    const api = await Promise.race([this.start(), this.killed.promise]);
+    const api = await Promise.race([this.gate.then(() => this.start()), this.killed.promise]);
     this.running++;
     this.status = "busy";
     try {

@@ -79,11 +79,13 @@ async function probeWrite(db: duckdb.AsyncDuckDB): Promise<void> {
 
 export async function openDatabase(options: { memory?: boolean } = {}): Promise<OpenDatabase> {
   const t0 = performance.now();
+  // Whether OPFS can hold the file is found out while the wasm compiles.
+  const storage = options.memory ? Promise.resolve("in-memory mode was asked for (?storage=memory)") : opfsAvailable();
   const db = await instantiate();
   const t1 = performance.now();
   const timings = () => ({ instantiate: Math.round(t1 - t0), open: Math.round(performance.now() - t1) });
   const version = await db.getVersion();
-  const unavailable = options.memory ? "in-memory mode was asked for (?storage=memory)" : await opfsAvailable();
+  const unavailable = await storage;
   if (!unavailable) {
     let lastError: unknown;
     // A runtime that was just terminated (Stop, another tab) releases its OPFS handle a moment later.
