@@ -16,6 +16,14 @@ export interface ByteCounter {
   scale?: number;
 }
 
+/**
+ * Bytes decoded per call. Node's TextDecoder returns a two-byte (UTF-16) string for a streamed
+ * chunk of 1 MiB or more, even of pure ASCII: twice the memory of the one-byte string it returns
+ * for a smaller one, and every substring a reader keeps of it pins that doubled chunk. Smaller
+ * pieces also keep the records parsed from one piece few.
+ */
+const DECODE_BYTES = 256 * 1024;
+
 export async function* decodeChunks(file: OpenFile, encoding: string, counter: ByteCounter): AsyncGenerator<string> {
   // fatal: a byte sequence that is not valid in the encoding is an error, never a silent U+FFFD.
   // The decoder drops a leading BOM (ignoreBOM defaults to false).
@@ -25,13 +33,16 @@ export async function* decodeChunks(file: OpenFile, encoding: string, counter: B
   const report = () => reportRead({ file: counter.file, bytes: Math.round((counter.base ?? 0) + read * (counter.scale ?? 1)), total_bytes: counter.total });
   try {
     for await (const chunk of file.stream()) {
-      read += chunk.byteLength;
-      const text = decoder.decode(chunk, { stream: true });
-      if (read - reported >= 1 << 20) {
-        reported = read;
-        report();
+      for (let at = 0; at < chunk.byteLength; at += DECODE_BYTES) {
+        const piece = at === 0 && chunk.byteLength <= DECODE_BYTES ? chunk : chunk.subarray(at, at + DECODE_BYTES);
+        read += piece.byteLength;
+        const text = decoder.decode(piece, { stream: true });
+        if (read - reported >= 1 << 20) {
+          reported = read;
+          report();
+        }
+        if (text) yield text;
       }
-      if (text) yield text;
     }
     const tail = decoder.decode();
     if (tail) yield tail;
