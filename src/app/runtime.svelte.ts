@@ -2,6 +2,7 @@
 // it to stop a runaway cell. Terminating is the only way to interrupt `while (true) {}`.
 import * as Comlink from "comlink";
 import type { DatabaseInfo, RunEvent, RuntimeApi, SqlOutcome } from "../worker/api.ts";
+import { takeRuntimeWorker } from "./early_worker.ts";
 
 function deferred(): { promise: Promise<never>; reject: (e: unknown) => void } {
   let reject!: (e: unknown) => void;
@@ -42,18 +43,21 @@ export class Runtime {
     if (!this.allowed) return Promise.reject(new Error("The database is open in another tab"));
     this.status = "starting";
     this.error = undefined;
-    const worker = new Worker(new URL("../worker/runtime.worker.ts", import.meta.url), { type: "module", name: "pipebook-runtime" });
+    const early = takeRuntimeWorker();
+    const worker =
+      early?.worker ?? new Worker(new URL("../worker/runtime.worker.ts", import.meta.url), { type: "module", name: "pipebook-runtime" });
     this.worker = worker;
     // A worker that fails to load never answers init: say so instead of "Starting…" forever.
-    worker.addEventListener("error", (e) => {
+    const failed = (message: string | undefined) => {
       if (this.worker !== worker || this.status !== "starting") return;
       this.status = "failed";
-      this.error = e.message || "The runtime worker failed to load";
+      this.error = message || "The runtime worker failed to load";
       this.killed.reject(new Error(this.error));
       this.killed = deferred();
       this.killed.promise.catch(() => undefined);
       this.ready = undefined;
-    });
+    };
+    worker.addEventListener("error", (e) => failed(e.message));
     const proxy = Comlink.wrap<RuntimeApi>(worker);
     this.proxy = proxy;
     this.ready = proxy.init(this.options).then(
@@ -70,6 +74,10 @@ export class Runtime {
         throw e;
       },
     );
+    if (early?.error) {
+      failed(early.error);
+      return Promise.reject(new Error(this.error));
+    }
     return this.ready;
   }
 

@@ -266,7 +266,8 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
   p.run = (async (data?: unknown, options?: RunOptions) => {
     // A dry run writes nothing: no summary, no checkpoint.
     if (options?.dry_run) return run(data, options);
-    const before = await columns(p.dataset_name).catch(() => new Map<string, string>());
+    // Asked before the run, not awaited: DuckDB answers it before any of the run's own queries.
+    const before = columns(p.dataset_name).catch(() => new Map<string, string>());
     try {
       const info = await run(data, options);
       report.flush();
@@ -274,7 +275,7 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
       reported.add(info);
       await recordLoadRows(rowsLoaded(info)).catch(() => undefined);
       const after = await columns(p.dataset_name).catch(() => new Map<string, string>());
-      emitOutput({ type: "load", text: String(info), summary: summarize(info, p, before, after) });
+      emitOutput({ type: "load", text: String(info), summary: summarize(info, p, await before, after) });
       onLoad?.(info);
       return info;
     } finally {

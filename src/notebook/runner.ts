@@ -31,7 +31,7 @@ export class CellRunner {
   private store?: { conn: QueryConnection; results: ResultStore };
 
   constructor(private readonly options: CellRunnerOptions) {
-    const dlt = cellDlt(() => this.checkpoint(), (dataset) => this.datasetColumns(dataset), options.onLoad);
+    const dlt = cellDlt(() => this.afterWrite(), (dataset) => this.datasetColumns(dataset), options.onLoad);
     this.session = new CellSession({ dlt, check, console: cellConsole, display: (v: unknown) => emitOutput(valueOutput(v)) });
   }
 
@@ -44,6 +44,21 @@ export class CellRunner {
     const conn = this.conn;
     if (this.store?.conn !== conn) this.store = { conn, results: new ResultStore(conn) };
     return this.store.results;
+  }
+
+  /** cells running now, and whether one of them wrote (a CHECKPOINT is due when they end) */
+  private running = 0;
+  private wrote = false;
+
+  /**
+   * After a load: inside a cell the CHECKPOINT waits for the cell's end, so that what the cell
+   * does next (printing the LoadInfo) is not held up by it; the commit itself is already durable
+   * in DuckDB's WAL. A load from work a cell left running is checkpointed at once.
+   */
+  private afterWrite(): Promise<void> {
+    if (this.running === 0) return this.checkpoint();
+    this.wrote = true;
+    return Promise.resolve();
   }
 
   /** Makes a load durable in the database file at once (a no-op in memory). */
@@ -59,7 +74,7 @@ export class CellRunner {
   /** "table\u0000column" → DuckDB type of a dataset's data tables: what a load added is new. */
   async datasetColumns(dataset: string): Promise<Map<string, string>> {
     const t = await this.conn.query(
-      `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ${quoteLiteral(dataset)} AND table_name NOT LIKE '\\_dlt\\_%' ESCAPE '\\'`,
+      `SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ${quoteLiteral(dataset)} AND table_name NOT LIKE '\\_dlt\\_%' ESCAPE '\\'`,
     );
     const out = new Map<string, string>();
     for (const r of t.toArray()) out.set(`${r.table_name}\u0000${r.column_name}`, String(r.data_type));
@@ -71,18 +86,23 @@ export class CellRunner {
     const url = `cell-${cellId}.ts`;
     const report: RunReport = { ok: false, elapsedMs: 0, sources: [], declared: [], used: [] };
     setCurrentCell((event) => void onEvent(event));
+    this.running++;
     try {
       const compiled = this.session.compile(source, language, url);
       report.sources = compiled.sources;
       report.declared = compiled.declared.map((d) => d.name);
       report.used = compiled.used;
-      const r = await this.session.run(source, { language, url });
+      const r = await this.session.run(source, { language, url, compiled });
       if (r.hasValue && !isReported(r.value)) emitOutput(valueOutput(r.value));
       report.ok = true;
     } catch (e) {
       emitOutput(errorOutput(e, cellId));
     } finally {
       setCurrentCell(undefined);
+      if (--this.running === 0 && this.wrote) {
+        this.wrote = false;
+        await this.checkpoint();
+      }
     }
     report.elapsedMs = performance.now() - started;
     return report;

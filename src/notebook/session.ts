@@ -24,8 +24,12 @@ export class CellSession {
     return compileCell(source, { language, scope: this.kinds, builtins: Object.keys(this.builtins), url });
   }
 
-  async run(source: string, options: { language?: CellLanguage; url?: string; builtins?: Record<string, unknown> } = {}): Promise<RunResult> {
-    const compiled = this.compile(source, options.language, options.url);
+  /** Runs a cell; `compiled` is this source already compiled (by compile()), so it isn't again. */
+  async run(
+    source: string,
+    options: { language?: CellLanguage; url?: string; builtins?: Record<string, unknown>; compiled?: CompiledCell } = {},
+  ): Promise<RunResult> {
+    const compiled = options.compiled ?? this.compile(source, options.language, options.url);
     const declared = new Set(compiled.declared.map((d) => d.name));
     const before = new Map<string, unknown>();
     for (const [name, kind] of this.kinds) if (!declared.has(name) && kind !== "const") before.set(name, this.scope[name]);

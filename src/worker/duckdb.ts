@@ -24,12 +24,20 @@ const BUNDLES: duckdb.DuckDBBundles = {
   eh: { mainModule: ehWasm, mainWorker: ehWorker },
 };
 
-async function instantiate(): Promise<duckdb.AsyncDuckDB> {
+export interface Instance {
+  db: duckdb.AsyncDuckDB;
+  /** ms the wasm took to fetch, compile and instantiate */
+  ms: number;
+}
+
+/** DuckDB's wasm, compiled and instantiated, with no database open yet. */
+export async function instantiate(): Promise<Instance> {
+  const t0 = performance.now();
   const bundle = await duckdb.selectBundle(BUNDLES);
   const worker = new Worker(bundle.mainWorker!);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
-  return db;
+  return { db, ms: performance.now() - t0 };
 }
 
 async function opfsAvailable(): Promise<string | undefined> {
@@ -77,13 +85,13 @@ async function probeWrite(db: duckdb.AsyncDuckDB): Promise<void> {
   }
 }
 
-export async function openDatabase(options: { memory?: boolean } = {}): Promise<OpenDatabase> {
-  const t0 = performance.now();
+/** Opens the notebook's database in `instance` (one started earlier, or a fresh one). */
+export async function openDatabase(options: { memory?: boolean } = {}, instance = instantiate()): Promise<OpenDatabase> {
   // Whether OPFS can hold the file is found out while the wasm compiles.
   const storage = options.memory ? Promise.resolve("in-memory mode was asked for (?storage=memory)") : opfsAvailable();
-  const db = await instantiate();
+  const { db, ms } = await instance;
   const t1 = performance.now();
-  const timings = () => ({ instantiate: Math.round(t1 - t0), open: Math.round(performance.now() - t1) });
+  const timings = () => ({ instantiate: Math.round(ms), open: Math.round(performance.now() - t1) });
   const version = await db.getVersion();
   const unavailable = await storage;
   if (!unavailable) {
@@ -107,7 +115,7 @@ export async function openDatabase(options: { memory?: boolean } = {}): Promise<
       }
     }
     await db.terminate();
-    const memDb = await instantiate();
+    const { db: memDb } = await instantiate();
     await memDb.open({ path: ":memory:" });
     await prepare(memDb);
     return {

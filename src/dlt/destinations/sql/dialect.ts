@@ -19,6 +19,10 @@ export interface SqlDialect {
   supportsMerge: boolean;
   /** Whether ADD COLUMN may carry NOT NULL (DuckDB can't; dlt adds such columns nullable there). */
   addColumnNotNull: boolean;
+  /** A query giving `table_name, column_name` of a dataset's tables, in column order. */
+  columnsQuery(dataset: string): string;
+  /** A query giving `n` > 0 when the dataset (schema) exists. */
+  schemaExistsQuery(dataset: string): string;
 }
 
 /** SQL-standard double-quoted identifiers, which every dialect here uses. */
@@ -36,9 +40,13 @@ export function ansiTimestampLiteral(micros: number): string {
 
 /** The parts every dialect here shares; a dialect adds its type mapping and capabilities. */
 export function ansiDialect(
-  spec: Pick<SqlDialect, "name" | "columnType" | "insertOrder" | "supportsMerge" | "addColumnNotNull">,
+  spec: Pick<SqlDialect, "name" | "columnType" | "insertOrder" | "supportsMerge" | "addColumnNotNull"> &
+    Partial<Pick<SqlDialect, "columnsQuery" | "schemaExistsQuery">>,
 ): SqlDialect {
   return {
+    columnsQuery: (dataset) =>
+      `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ${ansiQuoteLiteral(dataset)} ORDER BY table_name, ordinal_position`,
+    schemaExistsQuery: (dataset) => `SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name = ${ansiQuoteLiteral(dataset)}`,
     ...spec,
     quoteIdent: ansiQuoteIdent,
     qualified: (dataset, table) => `${ansiQuoteIdent(dataset)}.${ansiQuoteIdent(table)}`,

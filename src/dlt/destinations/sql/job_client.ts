@@ -60,9 +60,7 @@ export abstract class SqlJobClient implements SqlClient {
   }
 
   async storageColumns(dataset: string): Promise<Map<string, string[]>> {
-    const rows = await this.rows(
-      `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ${this.lit(dataset)} ORDER BY table_name, ordinal_position`,
-    );
+    const rows = await this.rows(this.dialect.columnsQuery(dataset));
     const out = new Map<string, string[]>();
     for (const r of rows) {
       const t = String(r.table_name);
@@ -73,9 +71,7 @@ export abstract class SqlJobClient implements SqlClient {
   }
 
   async datasetExists(dataset: string): Promise<boolean> {
-    const rows = await this.rows(
-      `SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name = ${this.lit(dataset)}`,
-    );
+    const rows = await this.rows(this.dialect.schemaExistsQuery(dataset));
     return Number(rows[0]?.n ?? 0) > 0;
   }
 
