@@ -45,18 +45,33 @@ function heapNow(): number {
   return process.memoryUsage().heapUsed;
 }
 
-/** Peak live heap while `fn` runs: collected and sampled every second, and at the end. */
-async function peakHeap<T>(fn: () => Promise<T>): Promise<{ result: T; peak: number; ms: number }> {
+/**
+ * Peak live heap while `fn` runs: collected and sampled every second, at the end, and whenever
+ * `fn` calls the sampler it is given (the pipelines call it as each step begins: extracted or
+ * normalized rows are all held just then, a peak a once-a-second sample can miss).
+ */
+async function peakHeap<T>(fn: (sample: () => void) => Promise<T>): Promise<{ result: T; peak: number; ms: number }> {
   let peak = heapNow();
-  const timer = setInterval(() => (peak = Math.max(peak, heapNow())), 1000);
+  const sample = () => (peak = Math.max(peak, heapNow()));
+  const timer = setInterval(sample, 1000);
   const t0 = performance.now();
   try {
-    const result = await fn();
+    const result = await fn(sample);
     const ms = performance.now() - t0;
     return { result, peak: Math.max(peak, heapNow()), ms };
   } finally {
     clearInterval(timer);
   }
+}
+
+/** A pipeline progress callback that samples the heap as each step begins. */
+function onStepStart(sample: () => void): (ev: dlt.ProgressEvent) => void {
+  let step = "";
+  return (ev) => {
+    if (ev.step === step) return;
+    step = ev.step;
+    sample();
+  };
 }
 
 /** `n` flat rows in pages of 10,000, made as they are pulled: the generator holds one page. */
@@ -65,8 +80,8 @@ function* flatPages(n: number) {
 }
 
 async function loadFlat(dir: string, rows: number) {
-  return peakHeap(async () => {
-    const p = dlt.pipeline({ pipeline_name: `flat_${rows}`, destination: dlt.destinations.duckdb(), dataset_name: "bench", pipelines_dir: dir });
+  return peakHeap(async (sample) => {
+    const p = dlt.pipeline({ pipeline_name: `flat_${rows}`, destination: dlt.destinations.duckdb(), dataset_name: "bench", pipelines_dir: dir, progress: onStepStart(sample) });
     await p.run(dlt.resource(() => flatPages(rows), { name: "flat" }));
     const n = Number((await p.query("select count(*) as n from bench.flat"))[0].n);
     if (n !== rows) throw new Error(`loaded ${n} rows, expected ${rows}`);
@@ -112,8 +127,8 @@ async function main() {
     });
     console.log(`read_csv alone (extract, rows dropped) ${reader.ms.toFixed(0).padStart(7)} ms  peak live heap ${mb(reader.peak).padStart(7)}  file ${mb(size)}`);
 
-    const load = await peakHeap(async () => {
-      const p = dlt.pipeline({ pipeline_name: "csv_load", destination: dlt.destinations.duckdb(), dataset_name: "bench", pipelines_dir: pipelines });
+    const load = await peakHeap(async (sample) => {
+      const p = dlt.pipeline({ pipeline_name: "csv_load", destination: dlt.destinations.duckdb(), dataset_name: "bench", pipelines_dir: pipelines, progress: onStepStart(sample) });
       await p.run(dlt.sources.filesystem({ bucket_url: csvDir, file_glob: "*.csv" }).pipe(dlt.sources.read_csv()).with_name("big"));
       const n = Number((await p.query("select count(*) as n from bench.big"))[0].n);
       if (n !== rows) throw new Error(`loaded ${n} rows, expected ${rows}`);
