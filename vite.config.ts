@@ -4,7 +4,9 @@ import { defineConfig } from "vite";
 export default defineConfig(({ mode }) => ({
   plugins: [svelte()],
   // DuckDB-WASM ships its own workers and wasm; pre-bundling breaks their URLs in dev.
-  optimizeDeps: { exclude: ["@duckdb/duckdb-wasm"] },
+  // The worker's modules are scanned at start too: found only when a first visit loads them, their
+  // dependencies would be optimized then, and the dev server would reload the page mid-run.
+  optimizeDeps: { exclude: ["@duckdb/duckdb-wasm"], entries: ["index.html", "src/worker/runtime.worker.ts", "src/worker/runtime.ts"] },
   worker: { format: "es" },
   // dlt's errors print their class names (`<class 'PipelineStepFailed'>`): minifying must keep them.
   esbuild: { keepNames: true },
