@@ -3,7 +3,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { digest128Short } from "../../src/dlt/normalize/fast_digest.ts";
+import { ItemsNormalizer } from "../../src/dlt/normalize/index.ts";
 import { nestedRowId, randomRowId } from "../../src/dlt/normalize/row_ids.ts";
+import { Schema } from "../../src/dlt/schema/schema.ts";
 import {
   civilFromDays,
   daysFromCivil,
@@ -91,5 +93,47 @@ describe("ISO-like parsing", () => {
       1, 2.5, 1000, -0.5, 1000, Infinity, -Infinity, NaN,
     ]);
     expect(["", "1__0", "0x10", "1e", ".", "abc", "1,5"].map(pyFloat)).toEqual([null, null, null, null, null, null, null]);
+  });
+});
+
+describe("rows of one shape", () => {
+  // Plain rows of a table's usual shape are built by a generated literal; any other row takes the
+  // general path. Whatever the mix, each row keeps its own keys, in its own order, dlt columns last.
+  const KEYS = ["a", "b", "c", "d"] as const;
+  const value = { a: fc.string(), b: fc.boolean(), c: fc.string(), d: fc.constantFrom("x", "y") };
+  const dict = fc
+    .shuffledSubarray([...KEYS], { minLength: 1 })
+    .chain((keys) =>
+      fc.tuple(...keys.map((k) => fc.option(value[k], { nil: undefined, freq: 6 }))).map((vals) =>
+        Object.fromEntries(keys.map((k, i) => [k, vals[i] === undefined && i % 2 ? null : vals[i]])),
+      ),
+    );
+
+  it("keeps every row's keys, order and values", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ weight: 1, arbitrary: dict }, { weight: 3, arbitrary: fc.constant({ a: "s", b: true, c: "t", d: "x" }) }), { maxLength: 60 }), (items) => {
+        const n = new ItemsNormalizer(new Schema("s"), { loadId: "L1" });
+        n.add("t", items);
+        const rows = n.tables().get("t") ?? [];
+        expect(rows).toHaveLength(items.length);
+        rows.forEach((row, i) => {
+          const kept = Object.entries(items[i]).filter(([, v]) => v !== null && v !== undefined);
+          expect(Object.keys(row)).toEqual([...kept.map(([k]) => k), "_dlt_load_id", "_dlt_id"]);
+          for (const [k, v] of kept) expect(row[k]).toBe(v);
+          expect(row._dlt_load_id).toBe("L1");
+          expect(row._dlt_id).toMatch(/^[A-Za-z0-9+/]{14}$/);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a dlt column or a nested value in a row of the usual shape takes the general path", () => {
+    const n = new ItemsNormalizer(new Schema("s"), { loadId: "L1" });
+    n.add("t", [{ a: "1", b: true }, { a: "2", b: false }, { a: "3", b: { x: 1 } }, { a: "4", _dlt_id: "mine" }, { a: "5", b: true }]);
+    const rows = n.tables().get("t")!;
+    expect(rows[2]).toMatchObject({ a: "3", b__x: 1 });
+    expect(rows[3]._dlt_id).toBe("mine");
+    expect(Object.keys(rows[4])).toEqual(["a", "b", "_dlt_load_id", "_dlt_id"]);
   });
 });

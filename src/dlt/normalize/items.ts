@@ -64,6 +64,20 @@ interface TableInfo {
   /** column path of a list → nested table name */
   childTables: Map<string, string>;
   contract: ContractDict | null;
+  /** the shape of the table's plain root rows, once one was seen; false once rows keep missing it */
+  shape: RowShape | null | false;
+}
+
+/**
+ * A root row whose dict is flat and named as its columns is built by one object literal with
+ * the dlt columns in place: V8 allocates it once, in its final size, instead of growing a fresh
+ * object key by key (the largest allocation of a flat load).
+ */
+interface RowShape {
+  keys: string[];
+  make: (dict: RawRow, loadId: string) => RawRow;
+  hits: number;
+  misses: number;
 }
 
 const DEFAULT_MAX_NESTING = 1000;
@@ -276,7 +290,7 @@ export class ItemsNormalizer {
   private info(table: string): TableInfo {
     let info = this.infos.get(table);
     if (info === undefined) {
-      info = { keyNames: new Map(), nestedNames: new Map(), childTables: new Map(), contract: null };
+      info = { keyNames: new Map(), nestedNames: new Map(), childTables: new Map(), contract: null, shape: null };
       this.infos.set(table, info);
     }
     return info;
@@ -302,13 +316,23 @@ export class ItemsNormalizer {
     pos: number, level: number, isRoot: boolean, write: boolean,
   ): void {
     const info = this.info(table);
-    const row = this.flatten(info, table, dict, level);
-    const lists = this.lists;
-    this.lists = null;
-    if (extend !== null) for (const k in extend) row[k] = extend[k];
-    if (isRoot || !this.isNestedTable(table)) {
-      isRoot = true;
-      row[C_DLT_LOAD_ID] = this.loadId;
+    if (!isRoot && !this.isNestedTable(table)) isRoot = true;
+    const shape = info.shape;
+    let row: RawRow;
+    let lists: [string, unknown[]][] | null = null;
+    if (extend === null && isRoot && shape && fitsShape(shape, dict)) {
+      row = shape.make(dict, this.loadId);
+      shape.hits++;
+    } else {
+      if (shape) shapeMissed(info, shape);
+      row = this.flatten(info, table, dict, level);
+      lists = this.lists;
+      this.lists = null;
+      if (extend !== null) for (const k in extend) row[k] = extend[k];
+      if (isRoot) {
+        row[C_DLT_LOAD_ID] = this.loadId;
+        if (shape === null) info.shape = (lists === null && extend === null && rowShape(info.keyNames, dict, row)) || false;
+      }
     }
     let rowId = row[C_DLT_ID] as string;
     if (!rowId) rowId = this.addRowId(table, dict, row, parentRowId, pos, isRoot);
@@ -680,6 +704,52 @@ export class ItemsNormalizer {
       }
     }
   }
+}
+
+/** A scalar value a flat row takes as it is (dicts and lists go to columns and tables of their own). */
+function isFlatValue(v: unknown): boolean {
+  return typeof v !== "object" || v === null || v instanceof Date || v instanceof Uint8Array;
+}
+
+/**
+ * The shape of `dict`, flattened into `row`, when it is plain: every key its own column name,
+ * no dlt column given, values flat. Null when not, or when code can't be generated here (CSP):
+ * the table's rows then take the general path.
+ */
+function rowShape(names: Map<string, string>, dict: RawRow, row: RawRow): RowShape | null {
+  const keys: string[] = [];
+  for (const k in dict) {
+    const v = dict[k];
+    if (names.get(k) !== k || v === undefined || !isFlatValue(v) || k === "__proto__" || k === C_DLT_ID || k === C_DLT_LOAD_ID) return null;
+    keys.push(k);
+  }
+  // the flattened row must be exactly these keys plus the load id, in this order
+  let i = 0;
+  for (const k in row) if (k !== (i < keys.length ? keys[i++] : C_DLT_LOAD_ID)) return null;
+  const fields = keys.map((k) => `${JSON.stringify(k)}: d[${JSON.stringify(k)}]`);
+  fields.push(`${JSON.stringify(C_DLT_LOAD_ID)}: loadId`, `${JSON.stringify(C_DLT_ID)}: ""`);
+  try {
+    const make = new Function("d", "loadId", `return {${fields.join(", ")}};`) as RowShape["make"];
+    return { keys, make, hits: 0, misses: 0 };
+  } catch {
+    return null;
+  }
+}
+
+function fitsShape(shape: RowShape, dict: RawRow): boolean {
+  const keys = shape.keys;
+  let i = 0;
+  for (const k in dict) {
+    if (k !== keys[i++]) return false;
+    const v = dict[k];
+    if (v === undefined || !isFlatValue(v)) return false;
+  }
+  return i === keys.length;
+}
+
+/** Rows of varying shapes don't pay for the check for long. */
+function shapeMissed(info: TableInfo, shape: RowShape): void {
+  if (++shape.misses >= 1000 && shape.misses > shape.hits) info.shape = false;
 }
 
 /** A new object with the keys of `row` that come before `key`, and their values. */
