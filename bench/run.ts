@@ -25,6 +25,7 @@ async function best<T extends { ms: number } | { totalMs: number }>(runs: (() =>
   for (let k = 0; k < REPEAT; k++) {
     for (let i = 0; i < runs.length; i++) {
       const r = await runs[i]();
+      if (process.env.BENCH_VERBOSE) console.log(`  round ${k} #${i}: ${time(r).toFixed(0)} ms`);
       if (bests[i] === undefined || time(r) < time(bests[i]!)) bests[i] = r;
     }
   }

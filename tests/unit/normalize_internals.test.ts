@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { digest128Short } from "../../src/dlt/normalize/fast_digest.ts";
 import { ItemsNormalizer } from "../../src/dlt/normalize/index.ts";
 import { nestedRowId, randomRowId } from "../../src/dlt/normalize/row_ids.ts";
+import { RowShape } from "../../src/dlt/normalize/row_shape.ts";
 import { Schema } from "../../src/dlt/schema/schema.ts";
 import {
   civilFromDays,
@@ -100,7 +101,7 @@ describe("rows of one shape", () => {
   // Plain rows of a table's usual shape are built by a generated literal; any other row takes the
   // general path. Whatever the mix, each row keeps its own keys, in its own order, dlt columns last.
   const KEYS = ["a", "b", "c", "d"] as const;
-  const value = { a: fc.string(), b: fc.boolean(), c: fc.string(), d: fc.constantFrom("x", "y") };
+  const value: Record<string, fc.Arbitrary<unknown>> = { a: fc.string(), b: fc.boolean(), c: fc.string(), d: fc.constantFrom("x", "y") };
   const dict = fc
     .shuffledSubarray([...KEYS], { minLength: 1 })
     .chain((keys) =>
@@ -135,5 +136,36 @@ describe("rows of one shape", () => {
     expect(rows[2]).toMatchObject({ a: "3", b__x: 1 });
     expect(rows[3]._dlt_id).toBe("mine");
     expect(Object.keys(rows[4])).toEqual(["a", "b", "_dlt_load_id", "_dlt_id"]);
+  });
+
+  it("gives the same rows and schema as the general path, whatever the values", () => {
+    const anyValue = fc.oneof(
+      fc.string({ maxLength: 3 }), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null),
+      fc.constantFrom("2024-03-01T10:00:00Z", "2024-03-01", "12", "1.5", "true"), fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+    );
+    const row = fc.record({ a: anyValue, b: anyValue, c: anyValue }, { requiredKeys: ["a", "b", "c"] });
+    const usual = fc.record({ a: fc.constant("2024-03-01T10:00:00Z"), b: fc.integer(), c: fc.string({ maxLength: 2 }) });
+    const normalizeAll = (items: unknown[], shapes: boolean) => {
+      RowShape.enabled = shapes;
+      try {
+        const schema = new Schema("s");
+        const n = new ItemsNormalizer(schema, { loadId: "L1" });
+        try {
+          for (let i = 0; i < items.length; i += 7) n.add("t", items.slice(i, i + 7));
+        } catch (e) {
+          return { error: String(e) };
+        }
+        const rows = (n.tables().get("t") ?? []).map(({ _dlt_id, ...rest }) => rest);
+        return { rows, columns: schema.tables.t?.columns };
+      } finally {
+        RowShape.enabled = true;
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ weight: 3, arbitrary: usual }, { weight: 1, arbitrary: row }), { maxLength: 40 }), (items) => {
+        expect(normalizeAll(items, true)).toEqual(normalizeAll(items, false));
+      }),
+      { numRuns: 400 },
+    );
   });
 });

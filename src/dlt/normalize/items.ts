@@ -30,6 +30,7 @@ import {
   UnboundColumnWithoutTypeException,
 } from "./errors.ts";
 import { keyHashRowId, nestedRowId, randomRowId, rowHashRowId } from "./row_ids.ts";
+import { RowShape } from "./row_shape.ts";
 import { SchemaHints } from "./schema_hints.ts";
 
 export type NormalizedRow = Record<string, TNormalizedValue>;
@@ -64,20 +65,8 @@ interface TableInfo {
   /** column path of a list → nested table name */
   childTables: Map<string, string>;
   contract: ContractDict | null;
-  /** the shape of the table's plain root rows, once one was seen; false once rows keep missing it */
+  /** the shape of the table's plain root rows once one was seen; false: none, or rows keep missing it */
   shape: RowShape | null | false;
-}
-
-/**
- * A root row whose dict is flat and named as its columns is built by one object literal with
- * the dlt columns in place: V8 allocates it once, in its final size, instead of growing a fresh
- * object key by key (the largest allocation of a flat load).
- */
-interface RowShape {
-  keys: string[];
-  make: (dict: RawRow, loadId: string) => RawRow;
-  hits: number;
-  misses: number;
 }
 
 const DEFAULT_MAX_NESTING = 1000;
@@ -135,6 +124,8 @@ export class ItemsNormalizer {
    */
   private readonly provisional = new Map<string, Set<string>>();
   private dirty = false;
+  /** counts changes to the schema's columns, which invalidate typed row shapes */
+  private schemaChanges = 0;
   private ctx!: RootContext;
 
   // Results of the last flatten / slow coercion, handed back through fields to avoid a tuple
@@ -318,20 +309,26 @@ export class ItemsNormalizer {
     const info = this.info(table);
     if (!isRoot && !this.isNestedTable(table)) isRoot = true;
     const shape = info.shape;
-    let row: RawRow;
+    let row: RawRow | null = null;
     let lists: [string, unknown[]][] | null = null;
-    if (extend === null && isRoot && shape && fitsShape(shape, dict)) {
-      row = shape.make(dict, this.loadId);
-      shape.hits++;
+    let coerced = false;
+    if (extend === null && isRoot && shape && shape.fits(dict)) {
+      if (table === this.ctx.table && this.ctx.rowIdKind === "random") {
+        // key and row hashes read the uncoerced row, so only random ids take coerced rows
+        const cols = tableOf(this.schema, table)?.columns;
+        row = (cols && shape.typedMaker(cols, this.schemaChanges)?.(dict, this.loadId)) ?? null;
+        coerced = row !== null;
+      }
+      row ??= shape.make(dict, this.loadId);
     } else {
-      if (shape) shapeMissed(info, shape);
+      if (shape && !shape.missed()) info.shape = false;
       row = this.flatten(info, table, dict, level);
       lists = this.lists;
       this.lists = null;
       if (extend !== null) for (const k in extend) row[k] = extend[k];
       if (isRoot) {
         row[C_DLT_LOAD_ID] = this.loadId;
-        if (shape === null) info.shape = (lists === null && extend === null && rowShape(info.keyNames, dict, row)) || false;
+        if (shape === null) info.shape = (lists === null && extend === null && RowShape.of(info.keyNames, dict, row)) || false;
       }
     }
     let rowId = row[C_DLT_ID] as string;
@@ -340,7 +337,7 @@ export class ItemsNormalizer {
     if (source !== null && isRoot && table === this.ctx.table && Object.hasOwn(row, source)) {
       extend = { ...extend, [C_DLT_ROOT_ID]: row[source] };
     }
-    if (!this.processRow(info, table, parentTable, row, write)) return;
+    if (!this.processRow(info, table, parentTable, row, write, coerced)) return;
     if (lists === null) return;
     for (const [column, seq] of lists) {
       let child = info.childTables.get(column);
@@ -449,13 +446,13 @@ export class ItemsNormalizer {
 
   // ---------------------------------------------------------------- typing and contracts
 
-  /** Contract filters, coercion, schema update and write of one row; false stops descent. */
-  private processRow(info: TableInfo, table: string, parentTable: string, row: RawRow, write: boolean): boolean {
+  /** Contract filters, coercion (unless `coerced`), schema update and write of one row; false stops descent. */
+  private processRow(info: TableInfo, table: string, parentTable: string, row: RawRow, write: boolean, coerced = false): boolean {
     if (this.filteredTables.size !== 0 && this.filteredTables.has(table)) return false;
     let filtered = this.filteredColumns.size !== 0 ? this.filteredColumns.get(table) : undefined;
     if (filtered !== undefined && !filterColumns(filtered, row)) return false;
 
-    const out = this.coerceRow(table, row);
+    const out = coerced ? (row as NormalizedRow) : this.coerceRow(table, row);
     const newColumns = this.newColumns;
     if (newColumns !== null) {
       this.newColumns = null;
@@ -665,6 +662,7 @@ export class ItemsNormalizer {
       names.delete(column);
       if (!col || col.data_type !== "bigint") return false;
       t.columns[column] = { ...col, data_type: "double" };
+      this.schemaChanges++;
       return true;
     }
     return false;
@@ -685,6 +683,7 @@ export class ItemsNormalizer {
    * gets its type moves to the position of its first data, as in dlt (`merge_columns`).
    */
   private updateSchema(table: string, parentTable: string, newColumns: Record<string, TColumn>): void {
+    this.schemaChanges++;
     const existing = tableOf(this.schema, table);
     if (existing === undefined) {
       const created: TTableSchema = { name: table, columns: {} };
@@ -704,52 +703,6 @@ export class ItemsNormalizer {
       }
     }
   }
-}
-
-/** A scalar value a flat row takes as it is (dicts and lists go to columns and tables of their own). */
-function isFlatValue(v: unknown): boolean {
-  return typeof v !== "object" || v === null || v instanceof Date || v instanceof Uint8Array;
-}
-
-/**
- * The shape of `dict`, flattened into `row`, when it is plain: every key its own column name,
- * no dlt column given, values flat. Null when not, or when code can't be generated here (CSP):
- * the table's rows then take the general path.
- */
-function rowShape(names: Map<string, string>, dict: RawRow, row: RawRow): RowShape | null {
-  const keys: string[] = [];
-  for (const k in dict) {
-    const v = dict[k];
-    if (names.get(k) !== k || v === undefined || !isFlatValue(v) || k === "__proto__" || k === C_DLT_ID || k === C_DLT_LOAD_ID) return null;
-    keys.push(k);
-  }
-  // the flattened row must be exactly these keys plus the load id, in this order
-  let i = 0;
-  for (const k in row) if (k !== (i < keys.length ? keys[i++] : C_DLT_LOAD_ID)) return null;
-  const fields = keys.map((k) => `${JSON.stringify(k)}: d[${JSON.stringify(k)}]`);
-  fields.push(`${JSON.stringify(C_DLT_LOAD_ID)}: loadId`, `${JSON.stringify(C_DLT_ID)}: ""`);
-  try {
-    const make = new Function("d", "loadId", `return {${fields.join(", ")}};`) as RowShape["make"];
-    return { keys, make, hits: 0, misses: 0 };
-  } catch {
-    return null;
-  }
-}
-
-function fitsShape(shape: RowShape, dict: RawRow): boolean {
-  const keys = shape.keys;
-  let i = 0;
-  for (const k in dict) {
-    if (k !== keys[i++]) return false;
-    const v = dict[k];
-    if (v === undefined || !isFlatValue(v)) return false;
-  }
-  return i === keys.length;
-}
-
-/** Rows of varying shapes don't pay for the check for long. */
-function shapeMissed(info: TableInfo, shape: RowShape): void {
-  if (++shape.misses >= 1000 && shape.misses > shape.hits) info.shape = false;
 }
 
 /** A new object with the keys of `row` that come before `key`, and their values. */
