@@ -7,6 +7,7 @@
 import { C_DLT_ID, C_DLT_LOAD_ID } from "../schema/schema.ts";
 import type { TColumn, TNormalizedValue } from "../schema/types.ts";
 import { FAIL, coerceValue, valueType } from "./coerce.ts";
+import { isoToTimestampMicros } from "./temporal.ts";
 
 type RawRow = Record<string, unknown>;
 type Make = (dict: RawRow, loadId: string) => RawRow;
@@ -98,6 +99,10 @@ export class RowShape {
           // BigInts, and numbers that may turn a provisional column into double, go the long way
           checks.push(`${read} if (typeof ${v} !== "number" || !Number.isSafeInteger(${v})) return null;`);
           break;
+        case "timestamp":
+          // the common ISO text directly; anything else (a Date, a number, other text) the long way
+          checks.push(`${read} if (typeof ${v} !== "string") return null; const t${i} = iso(${v}); if (t${i} !== t${i}) return null;`);
+          break;
         default:
           checks.push(
             `let ${v} = d[${JSON.stringify(this.keys[i])}]; if (${v} === null) return null; ` +
@@ -105,9 +110,10 @@ export class RowShape {
           );
       }
     }
-    const body = `return function (d, loadId) { ${checks.join("\n")} return ${literal(this.keys, (_, i) => `v${i}`)}; };`;
-    const factory = compile<(c: typeof coerceValue, t: typeof valueType, f: typeof FAIL) => MakeTyped>(["coerce", "valueType", "FAIL"], body);
-    this.typed = factory && factory(coerceValue, valueType, FAIL);
+    const value = (k: string, i: number) => (columns[k].data_type === "timestamp" ? `t${i}` : `v${i}`);
+    const body = `return function (d, loadId) { ${checks.join("\n")} return ${literal(this.keys, value)}; };`;
+    const factory = compile<(...helpers: unknown[]) => MakeTyped>(["coerce", "valueType", "FAIL", "iso"], body);
+    this.typed = factory && factory(coerceValue, valueType, FAIL, isoToTimestampMicros);
     return this.typed;
   }
 }
