@@ -12,16 +12,7 @@ import type { DuckDBDriver } from "./driver.ts";
 import { tableToRows } from "./results.ts";
 
 export class WasmDriver implements DuckDBDriver {
-  constructor(readonly connection: SqlConnection) {
-    const c = connection as any;
-    if (!c.__timed && process.env.SQLT) {
-      c.__timed = true;
-      for (const m of ["query", "insertArrowFromIPCStream"]) {
-        const orig = c[m].bind(c);
-        c[m] = async (...a: any[]) => { const t = performance.now(); try { return await orig(...a); } finally { if ((globalThis as any).SQLLOG) console.log(`${(performance.now() - t).toFixed(1).padStart(7)} ${m === "query" ? String(a[0]).slice(0, 150) : "ARROW " + JSON.stringify(a[1])}`); } };
-      }
-    }
-  }
+  constructor(readonly connection: SqlConnection) {}
 
   get key(): object {
     return this.connection as object;
