@@ -132,7 +132,9 @@ export async function extractResources(resources: DltResource[], options: Extrac
   const emit = (r: DltResource, items: unknown[]) => {
     const resolve = tableOf.get(r)!;
     for (const raw of items) {
-      const [name, item] = isMarked(raw) ? [ensureTable(r, raw[WITH_TABLE_NAME], raw.item), raw.item] : [resolve(raw), raw];
+      const marked = isMarked(raw);
+      const item = marked ? raw.item : raw;
+      const name = marked ? ensureTable(r, raw[WITH_TABLE_NAME], item) : resolve(raw);
       if (!discarded.has(name)) extracted.push(name, toPlainData(item));
     }
   };
