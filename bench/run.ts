@@ -2,7 +2,8 @@
 // Prints rows/s and ratios; numbers are comparable only within one run on one machine.
 import { Bool, Int64, Table, TimestampMicrosecond, Utf8, makeData, makeVector, tableToIPC, vectorFromArray } from "apache-arrow";
 import * as dlt from "../src/dlt/index.ts";
-import { openDuckDB } from "../src/dlt/destinations/duckdb/connection.ts";
+import { openDuckDB, type DuckDBHandle } from "../src/dlt/destinations/duckdb/connection.ts";
+import { uniqIdHex } from "../src/dlt/utils/digest.ts";
 import { flatRows, nestedDocs, pages, type FlatRow } from "./data.ts";
 import { benchDestinations } from "./destinations.ts";
 import { lowerBoundFlat, lowerBoundNested, type LowerBound } from "./lower_bound.ts";
@@ -68,8 +69,21 @@ async function rawInsert(rows: FlatRow[]): Promise<number> {
   return ms;
 }
 
-async function pipelineRun(name: string, data: unknown, options: dlt.RunOptions, expectTable: string, expected: number, p?: dlt.Pipeline) {
-  const pipeline = p ?? dlt.pipeline({ pipeline_name: name, destination: dlt.destinations.duckdb(), dataset_name: "bench" });
+/**
+ * A DuckDB-WASM database in which a small pipeline of the same data has run once. A fresh
+ * instance compiles its code lazily, on first use; a notebook's database is long-lived, and the
+ * lower bound's instance is warmed the same way.
+ */
+async function warmDatabase(sample: unknown, options: dlt.RunOptions): Promise<DuckDBHandle> {
+  const handle = await openDuckDB();
+  const warm = dlt.pipeline({ pipeline_name: `warm_${uniqIdHex(4)}`, destination: dlt.destinations.duckdb(handle), dataset_name: "warm" });
+  await warm.run(sample, options);
+  return handle;
+}
+
+async function pipelineRun(name: string, data: unknown, options: dlt.RunOptions, expectTable: string, expected: number, p?: dlt.Pipeline, sample?: unknown) {
+  const destination = sample === undefined ? dlt.destinations.duckdb() : dlt.destinations.duckdb(await warmDatabase(sample, options));
+  const pipeline = p ?? dlt.pipeline({ pipeline_name: name, destination, dataset_name: "bench" });
   // DuckDB starts before the clock, as in the raw path; local state goes to the default pipelines_dir.
   await pipeline.query("select 1");
   const t0 = performance.now();
@@ -110,7 +124,7 @@ async function main() {
     let run = 0;
     const [lb, { ms: flatMs, pipeline: fp }] = (await best<never>([
       () => lowerBoundFlat(flat) as never,
-      () => pipelineRun(`flat${run++ || ""}`, pages(flat), { table_name: "flat" }, "flat", FLAT) as never,
+      () => pipelineRun(`flat${run++ || ""}`, pages(flat), { table_name: "flat" }, "flat", FLAT, undefined, [flat.slice(0, 100)]) as never,
     ])) as unknown as [LowerBound, { ms: number; pipeline: dlt.Pipeline }];
     console.log(`raw insertArrowTable     ${rawMs.toFixed(0).padStart(7)} ms  ${rate(FLAT, rawMs)}`);
     lowerBoundLine("lower bound flat", lb);
@@ -126,7 +140,7 @@ async function main() {
     let run = 0;
     const [lb, { ms: nestedMs, pipeline: np }] = (await best<never>([
       () => lowerBoundNested(docs) as never,
-      () => pipelineRun(`nested${run++ || ""}`, pages(docs, 5_000), { table_name: "docs" }, "docs", NESTED) as never,
+      () => pipelineRun(`nested${run++ || ""}`, pages(docs, 5_000), { table_name: "docs" }, "docs", NESTED, undefined, [docs.slice(0, 100)]) as never,
     ])) as unknown as [LowerBound, { ms: number; pipeline: dlt.Pipeline }];
     const counts = np.last_trace!.last_normalize_info!.row_counts;
     const totalRows = Object.entries(counts).reduce((a, [, n]) => a + n, 0);
