@@ -142,6 +142,7 @@ describe("rows of one shape", () => {
     const anyValue = fc.oneof(
       fc.string({ maxLength: 3 }), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null),
       fc.constantFrom("2024-03-01T10:00:00Z", "2024-03-01", "12", "1.5", "true"), fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+      fc.date({ noInvalidDate: true }), fc.uint8Array({ maxLength: 4 }),
     );
     const row = fc.record({ a: anyValue, b: anyValue, c: anyValue }, { requiredKeys: ["a", "b", "c"] });
     const usual = fc.record({ a: fc.constant("2024-03-01T10:00:00Z"), b: fc.integer(), c: fc.string({ maxLength: 2 }) });

@@ -67,6 +67,8 @@ interface TableInfo {
   contract: ContractDict | null;
   /** the shape of the table's plain root rows once one was seen; false: none, or rows keep missing it */
   shape: RowShape | null | false;
+  /** counts changes to the table's columns, which invalidate its typed row shape */
+  columnChanges: number;
 }
 
 const DEFAULT_MAX_NESTING = 1000;
@@ -124,8 +126,6 @@ export class ItemsNormalizer {
    */
   private readonly provisional = new Map<string, Set<string>>();
   private dirty = false;
-  /** counts changes to the schema's columns, which invalidate typed row shapes */
-  private schemaChanges = 0;
   private ctx!: RootContext;
 
   // Results of the last flatten / slow coercion, handed back through fields to avoid a tuple
@@ -281,7 +281,7 @@ export class ItemsNormalizer {
   private info(table: string): TableInfo {
     let info = this.infos.get(table);
     if (info === undefined) {
-      info = { keyNames: new Map(), nestedNames: new Map(), childTables: new Map(), contract: null, shape: null };
+      info = { keyNames: new Map(), nestedNames: new Map(), childTables: new Map(), contract: null, shape: null, columnChanges: 0 };
       this.infos.set(table, info);
     }
     return info;
@@ -316,7 +316,7 @@ export class ItemsNormalizer {
       if (table === this.ctx.table && this.ctx.rowIdKind === "random") {
         // key and row hashes read the uncoerced row, so only random ids take coerced rows
         const cols = tableOf(this.schema, table)?.columns;
-        row = (cols && shape.typedMaker(cols, this.schemaChanges)?.(dict, this.loadId)) ?? null;
+        row = (cols && shape.typedMaker(cols, info.columnChanges)?.(dict, this.loadId)) ?? null;
         coerced = row !== null;
       }
       row ??= shape.make(dict, this.loadId);
@@ -662,7 +662,7 @@ export class ItemsNormalizer {
       names.delete(column);
       if (!col || col.data_type !== "bigint") return false;
       t.columns[column] = { ...col, data_type: "double" };
-      this.schemaChanges++;
+      this.info(table).columnChanges++;
       return true;
     }
     return false;
@@ -683,7 +683,7 @@ export class ItemsNormalizer {
    * gets its type moves to the position of its first data, as in dlt (`merge_columns`).
    */
   private updateSchema(table: string, parentTable: string, newColumns: Record<string, TColumn>): void {
-    this.schemaChanges++;
+    this.info(table).columnChanges++;
     const existing = tableOf(this.schema, table);
     if (existing === undefined) {
       const created: TTableSchema = { name: table, columns: {} };

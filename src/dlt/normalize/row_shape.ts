@@ -70,12 +70,12 @@ export class RowShape {
   }
 
   /**
-   * The maker that also coerces, for the table's `columns` as they are at `schemaChanges`; null
+   * The maker that also coerces, for the table's `columns` as they are after `columnChanges`; null
    * while a key has no typed column (its first values still decide the type).
    */
-  typedMaker(columns: Record<string, TColumn>, schemaChanges: number): MakeTyped | null {
-    if (this.typedFor === schemaChanges && this.typedColumns === columns) return this.typed;
-    this.typedFor = schemaChanges;
+  typedMaker(columns: Record<string, TColumn>, columnChanges: number): MakeTyped | null {
+    if (this.typedFor === columnChanges && this.typedColumns === columns) return this.typed;
+    this.typedFor = columnChanges;
     this.typedColumns = columns;
     this.typed = null;
     const checks: string[] = [];
