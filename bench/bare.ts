@@ -27,6 +27,8 @@ declare global {
     bare?: BareResult;
     /** runs a query in a fresh connection; ms it took */
     bareQuery?: (sql: string) => Promise<{ ms: number; value: unknown }>;
+    /** streams a query in a fresh connection: ms to its first batch, and to its last */
+    bareStream?: (sql: string) => Promise<{ first: number; all: number; rows: number; batches: number }>;
   }
 }
 
@@ -50,6 +52,23 @@ async function main(): Promise<void> {
       const ms = performance.now() - t0;
       const v = t.numRows ? t.getChildAt(0)!.get(0) : undefined;
       return { ms, value: typeof v === "bigint" ? Number(v) : v };
+    } finally {
+      await conn.close();
+    }
+  };
+  window.bareStream = async (sql) => {
+    const conn = await db.connect();
+    try {
+      const t0 = performance.now();
+      const reader = await conn.send(sql, true);
+      let first = NaN;
+      let rows = 0;
+      let batches = 0;
+      for await (const b of reader) {
+        if (!batches++) first = performance.now() - t0;
+        rows += b.numRows;
+      }
+      return { first, all: performance.now() - t0, rows, batches };
     } finally {
       await conn.close();
     }

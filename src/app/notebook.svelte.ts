@@ -406,11 +406,14 @@ export class NotebookController {
         this.deps[cell.id] = { sources: report.sources, declared: report.declared, used: report.used };
       } else {
         const started = performance.now();
-        const r = await this.runtime.runSql(cell.id, cell.source);
+        // A streamed result's first rows show at once; the final result (or error) replaces them.
+        const r = await this.runtime.runSql(cell.id, cell.source, (head) => {
+          if (this.status[cell.id] === "running") cell.outputs = [{ type: "result", result: head }];
+        });
         cell.elapsedMs = performance.now() - started;
         ok = r.ok;
         const output = sqlOutput(r);
-        if (output) push(output);
+        cell.outputs = output ? [output] : [];
       }
       cell.runCount = ++this.runCount;
       this.status[cell.id] = ok ? "done" : "error";
@@ -420,6 +423,8 @@ export class NotebookController {
       // The worker was terminated under us (Stop, Restart, another tab took over).
       if (this.status[cell.id] === "running") {
         this.status[cell.id] = "error";
+        // first rows of a result that never finished are not that result
+        cell.outputs = cell.outputs.filter((o) => !(o.type === "result" && o.result.streaming));
         push({ type: "error", name: "Error", message: String((e as Error)?.message ?? e) });
       }
     } finally {

@@ -1,7 +1,7 @@
 // The page's handle on the runtime worker: starts it, runs cells one at a time, and restarts
 // it to stop a runaway cell. Terminating is the only way to interrupt `while (true) {}`.
 import * as Comlink from "comlink";
-import type { DatabaseInfo, RunEvent, RuntimeApi, SqlOutcome } from "../worker/api.ts";
+import type { DatabaseInfo, ResultMeta, RunEvent, RuntimeApi, SqlOutcome } from "../worker/api.ts";
 import { takeRuntimeWorker } from "./early_worker.ts";
 
 function deferred(): { promise: Promise<never>; reject: (e: unknown) => void } {
@@ -131,7 +131,7 @@ export class Runtime {
     return this.busy((api) => api.runCode(cellId, source, language, Comlink.proxy(onEvent)));
   }
 
-  runSql(cellId: string, sql: string): Promise<SqlOutcome> {
-    return this.busy((api) => api.runSql(cellId, sql) as Promise<SqlOutcome>);
+  runSql(cellId: string, sql: string, onHead: (head: ResultMeta) => void): Promise<SqlOutcome> {
+    return this.busy((api) => api.runSql(cellId, sql, Comlink.proxy(onHead)) as Promise<SqlOutcome>);
   }
 }

@@ -1,7 +1,7 @@
 // Turning values into text for the page: Arrow columns by their type (DuckDB-WASM returns
 // BIGINT as bigint, timestamps as epoch-ms numbers, DECIMAL scaled) and JS values the way a
 // console would print them.
-import { DataType, type Field, type Table } from "apache-arrow";
+import { DataType, type Field, type Schema, type Vector } from "apache-arrow";
 import { decimalToString } from "../dlt/destinations/duckdb/results.ts";
 import type { DisplayRow } from "./outputs.ts";
 
@@ -48,7 +48,14 @@ export function isNumericField(field: Field): boolean {
   return DataType.isInt(t) || DataType.isFloat(t) || DataType.isDecimal(t);
 }
 
-export function tableToDisplayRows(table: Table): DisplayRow[] {
+/** an Arrow Table or RecordBatch */
+export interface Columnar {
+  schema: Schema;
+  numRows: number;
+  getChildAt(index: number): Vector | null;
+}
+
+export function tableToDisplayRows(table: Columnar): DisplayRow[] {
   const fields = table.schema.fields;
   const cols = fields.map((f, i) => ({ vec: table.getChildAt(i)!, fmt: cellFormatter(f) }));
   const out: DisplayRow[] = new Array(table.numRows);

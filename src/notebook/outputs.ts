@@ -24,6 +24,8 @@ export interface ResultMeta {
   elapsedMs: number;
   /** false for results read in full (statements that can't be materialized) */
   paged: boolean;
+  /** the first rows of a result DuckDB is still producing: rowCount is a lower bound */
+  streaming?: boolean;
 }
 
 export interface LoadSummary {

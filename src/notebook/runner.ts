@@ -15,7 +15,7 @@ import {
 } from "./cells.ts";
 import type { CellLanguage } from "./compile.ts";
 import type { DryRunReport } from "../dlt/load/dry_run.ts";
-import type { CellAnalysis, LoadPreview, RunEvent, RunReport, SqlOutcome } from "./outputs.ts";
+import type { CellAnalysis, LoadPreview, ResultMeta, RunEvent, RunReport, SqlOutcome } from "./outputs.ts";
 import { CellSession } from "./session.ts";
 import { ResultStore, quoteLiteral, type QueryConnection } from "./sql.ts";
 
@@ -108,10 +108,11 @@ export class CellRunner {
     return report;
   }
 
-  async runSql(cellId: string, sql: string): Promise<SqlOutcome> {
+  /** Runs a SQL cell; a streamed result's first rows go to `onHead` while the rest arrives. */
+  async runSql(cellId: string, sql: string, onHead?: (head: ResultMeta) => void): Promise<SqlOutcome> {
     const key = cellId.replace(/\W/g, "_");
     try {
-      const { result, wrote, message } = await this.results.run(key, sql);
+      const { result, wrote, message } = await this.results.run(key, sql, onHead);
       if (wrote) await this.checkpoint();
       if (result) result.id = key;
       return { ok: true, result, message };

@@ -87,7 +87,8 @@ export interface RuntimeApi {
     language: "ts" | "js",
     onEvent: (event: RunEvent) => void,
   ): Promise<RunReport>;
-  runSql(cellId: string, sql: string): Promise<SqlOutcome>;
+  /** `onHead` gets a streamed result's first rows while DuckDB still produces the rest */
+  runSql(cellId: string, sql: string, onHead?: (head: ResultMeta) => void): Promise<SqlOutcome>;
   rows(resultId: string, offset: number, limit: number): Promise<DisplayRow[]>;
   chart(resultId: string, columns: string[], limit: number): Promise<ChartData>;
   preview(dataset: string, table: string): Promise<ResultMeta>;

@@ -2,14 +2,13 @@
 // windows so a large result never sits in JavaScript as rows all at once. DuckDB's types become
 // dlt's, and each value is read in the loader's form (timestamps as UTC micros, dates as days,
 // decimals as exact text) so the writers keep it exactly.
-import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import type { Table } from "apache-arrow";
 import type { TDataType } from "../dlt/schema/types.ts";
 import { csvHeader, rowsToCsv } from "../dlt/common/formats/csv.ts";
 import { rowsToJsonl } from "../dlt/common/formats/jsonl.ts";
 import { ParquetFileWriter } from "../dlt/common/formats/parquet.ts";
 import type { FormatColumn } from "../dlt/common/formats/values.ts";
-import { quoteIdent } from "../notebook/sql.ts";
+import { quoteIdent, type QueryConnection } from "../notebook/sql.ts";
 
 export type ExportFormat = "csv" | "jsonl" | "parquet";
 
@@ -61,7 +60,7 @@ function tableRows(t: Table): Record<string, unknown>[] {
 
 /** Writes everything `from` (a table reference) holds; `dltTypes` by column name, when known. */
 export async function exportRelation(
-  conn: AsyncDuckDBConnection,
+  conn: QueryConnection,
   from: string,
   format: ExportFormat,
   dltTypes: Record<string, string> = {},

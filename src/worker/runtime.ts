@@ -2,7 +2,6 @@
 // OPFS file) and the cells' shared bindings. The page ends a runaway cell by terminating this
 // worker and starting a fresh one; DuckDB's WAL keeps the database consistent across that.
 // Loaded by the worker's entry (runtime.worker.ts), which has DuckDB starting meanwhile.
-import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import * as dltModule from "../dlt/index.ts";
 import type { DuckDBHandle } from "../dlt/destinations/duckdb/connection.ts";
 import type { RuntimeApi } from "./api.ts";
@@ -16,9 +15,11 @@ import { exportInline, exportRelation } from "./export.ts";
 import { opfsFileStorage, storeDataFile } from "./opfs_files.ts";
 import { dltTypes } from "./catalog.ts";
 import { recordedLoadRows } from "../notebook/loadlog.ts";
+import { ExclusiveConnection } from "../notebook/exclusive.ts";
 
 let opened: Promise<OpenDatabase> | undefined;
-let uiConn: AsyncDuckDBConnection;
+/** the page's connection: SQL cells (streamed), the catalog, downloads */
+let uiConn: ExclusiveConnection;
 let engineHandle: Promise<DuckDBHandle> | undefined;
 
 /** The database the entry started opening (at the page's init call). */
@@ -68,7 +69,7 @@ self.addEventListener("unhandledrejection", (e) => {
 export const api: RuntimeApi = {
   async init() {
     const { db, persistent, location, note, version, timings } = await database();
-    uiConn ??= await db.connect();
+    uiConn ??= new ExclusiveConnection(await db.connect());
     return { persistent, location, note, version, timings };
   },
 
@@ -77,9 +78,9 @@ export const api: RuntimeApi = {
     return runner.runCode(cellId, source, language, onEvent);
   },
 
-  async runSql(cellId, sql) {
+  async runSql(cellId, sql, onHead) {
     await database();
-    return runner.runSql(cellId, sql);
+    return runner.runSql(cellId, sql, onHead);
   },
 
   rows: (id, offset, limit) => runner.results.rows(id, offset, limit),
@@ -106,8 +107,8 @@ export const api: RuntimeApi = {
   async exportData(what, format) {
     await database();
     if ("resultId" in what) {
-      const r = runner.results.relation(what.resultId);
-      return "table" in r ? exportRelation(uiConn, r.table, format) : exportInline(r.inline, format);
+      const r = await runner.results.relation(what.resultId);
+      return "table" in r ? exportRelation(uiConn, r.table, format, r.dltTypes) : exportInline(r.inline, format);
     }
     const types = await dltTypes(uiConn, what.dataset, what.table).catch(() => ({}));
     return exportRelation(uiConn, `${quoteIdent(what.dataset)}.${quoteIdent(what.table)}`, format, types);

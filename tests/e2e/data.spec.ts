@@ -64,6 +64,12 @@ test("a SQL cell pages through a million rows and charts a result", async ({ pag
   await sql.locator(".grid").evaluate((e) => (e.scrollTop = e.scrollHeight));
   await expect(sql.locator('[role="row"][aria-rowindex="1000000"] [role="cell"]').first()).toHaveText("999999");
 
+  // Rows stream in; a failure after the first ones are shown replaces them with the error.
+  await fill(page, sql, "select case when range = 900000 then error('broke at 900000') else range end as id from range(1000000)");
+  await runCell(page, sql);
+  await expect(sql.getByText("Invalid Input Error: broke at 900000")).toBeVisible();
+  await expect(sql.getByTestId("sql-result")).toHaveCount(0);
+
   await fill(page, sql, "select bucket, count(*) as n from range(1000) t(i), (select i % 4 as bucket) group by 1 order by 1");
   await runCell(page, sql);
   await sql.getByRole("button", { name: "Chart" }).click();
