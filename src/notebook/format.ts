@@ -1,7 +1,7 @@
 // Turning values into text for the page: Arrow columns by their type (DuckDB-WASM returns
 // BIGINT as bigint, timestamps as epoch-ms numbers, DECIMAL scaled) and JS values the way a
 // console would print them.
-import { DataType, type Field, type Schema, type Vector } from "apache-arrow";
+import { DataType, Precision, type Field, type Schema, type Vector } from "apache-arrow";
 import { decimalToString } from "../dlt/destinations/duckdb/results.ts";
 import type { DisplayRow } from "./outputs.ts";
 
@@ -41,6 +41,37 @@ export function cellFormatter(field: Field): (v: unknown) => string {
     return (v) => jsonText(typeof (v as { toJSON?: () => unknown }).toJSON === "function" ? (v as { toJSON: () => unknown }).toJSON() : v);
   }
   return (v) => (typeof v === "object" ? jsonText(v) : String(v));
+}
+
+const TIMESTAMP_SUFFIX = ["_S", "_MS", "", "_NS"];
+
+/**
+ * DuckDB's name for the type it sent a column as, e.g. `Int64` → BIGINT: what `DESCRIBE` would
+ * say, known without asking, for the first rows of a streamed result. Types Arrow can't tell
+ * apart (JSON and UUID arrive as strings, ENUM as a dictionary) are named as they arrive.
+ */
+export function duckdbTypeName(t: DataType): string {
+  if (DataType.isInt(t)) {
+    const name = { 8: "TINYINT", 16: "SMALLINT", 32: "INTEGER", 64: "BIGINT" }[t.bitWidth];
+    return `${t.isSigned ? "" : "U"}${name}`;
+  }
+  if (DataType.isFloat(t)) return t.precision === Precision.DOUBLE ? "DOUBLE" : "FLOAT";
+  if (DataType.isDecimal(t)) return t.precision === 38 && t.scale === 0 ? "HUGEINT" : `DECIMAL(${t.precision},${t.scale})`;
+  if (DataType.isUtf8(t) || DataType.isLargeUtf8(t)) return "VARCHAR";
+  if (DataType.isBool(t)) return "BOOLEAN";
+  if (DataType.isDate(t)) return "DATE";
+  if (DataType.isTime(t)) return "TIME";
+  if (DataType.isTimestamp(t)) return t.timezone ? "TIMESTAMP WITH TIME ZONE" : `TIMESTAMP${TIMESTAMP_SUFFIX[t.unit]}`;
+  if (DataType.isInterval(t)) return "INTERVAL";
+  if (DataType.isBinary(t) || DataType.isLargeBinary(t) || DataType.isFixedSizeBinary(t)) return "BLOB";
+  if (DataType.isList(t)) return `${duckdbTypeName(t.children[0].type)}[]`;
+  if (DataType.isFixedSizeList(t)) return `${duckdbTypeName(t.children[0].type)}[${t.listSize}]`;
+  if (DataType.isStruct(t)) return `STRUCT(${t.children.map((f) => `${f.name} ${duckdbTypeName(f.type)}`).join(", ")})`;
+  if (DataType.isMap(t)) {
+    const [key, value] = t.children[0].type.children;
+    return `MAP(${duckdbTypeName(key.type)}, ${duckdbTypeName(value.type)})`;
+  }
+  return String(t);
 }
 
 export function isNumericField(field: Field): boolean {

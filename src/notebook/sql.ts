@@ -6,7 +6,7 @@
 import { Table, tableToIPC } from "apache-arrow";
 import type { SqlConnection } from "../dlt/destinations/duckdb/connection.ts";
 import type { ChartData, ColumnInfo, DisplayRow, ResultMeta } from "./outputs.ts";
-import { cellNumber, isNumericField, tableToDisplayRows, type Columnar } from "./format.ts";
+import { cellNumber, duckdbTypeName, isNumericField, tableToDisplayRows, type Columnar } from "./format.ts";
 import { ExclusiveConnection } from "./exclusive.ts";
 import { StreamedRows } from "./streamed_rows.ts";
 
@@ -70,10 +70,10 @@ interface StoredResult {
 export const STREAM_BUDGET_BYTES = 256 * 1024 * 1024;
 
 /** DuckDB's numeric column types (right-aligned, chartable). */
-const NUMERIC_TYPE = /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|REAL|DECIMAL)\b/i;
+const NUMERIC_TYPE = /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|REAL|DECIMAL\(\d+, ?\d+\))$/i;
 
 const arrowColumns = (fields: Table["schema"]["fields"]): ColumnInfo[] =>
-  fields.map((f) => ({ name: f.name, type: String(f.type), numeric: isNumericField(f) }));
+  fields.map((f) => ({ name: f.name, type: duckdbTypeName(f.type), numeric: isNumericField(f) }));
 
 export class ResultStore {
   private readonly results = new Map<string, StoredResult>();
@@ -117,16 +117,12 @@ export class ResultStore {
   }
 
   private async stream(conn: ExclusiveConnection, key: string, last: string, wrote: boolean, started: number, onHead?: (head: ResultMeta) => void) {
-    // DuckDB's own type names (BIGINT, not Int64): DESCRIBE only binds the query, and it is
-    // queued on the connection before the stream, so it costs no wait for the first rows.
-    const described = this.describe(`(${last}\n)`).catch(() => undefined);
     const batches = await conn.send(last);
     const rows = new StreamedRows();
-    let columns: ColumnInfo[] | undefined;
-    const meta = async (): Promise<ResultMeta> => {
-      columns ??= (await described) ?? arrowColumns((batches.schema ?? rows.schema)?.fields ?? []);
-      return { id: key, columns, rowCount: rows.rows, head: rows.slice(0, HEAD_ROWS), elapsedMs: performance.now() - started, paged: true };
-    };
+    const arrowTyped = () => arrowColumns((batches.schema ?? rows.schema)?.fields ?? []);
+    const meta = (columns: ColumnInfo[]): ResultMeta => ({
+      id: key, columns, rowCount: rows.rows, head: rows.slice(0, HEAD_ROWS), elapsedMs: performance.now() - started, paged: true,
+    });
     let skipped = 0;
     for await (const b of batches) {
       // Past the budget the rest is only counted out (the connection is the stream's until its
@@ -134,13 +130,17 @@ export class ResultStore {
       if (rows.bytes > this.budgetBytes) skipped += b.numRows;
       else rows.add(b);
       if (onHead && rows.rows >= HEAD_ROWS) {
-        onHead({ ...(await meta()), streaming: true });
+        // Type names from the Arrow schema: asking DuckDB first would delay these rows.
+        onHead({ ...meta(arrowTyped()), streaming: true });
         onHead = undefined;
       }
     }
     if (skipped) return this.materialize(key, last, wrote, started);
-    const result = await meta();
-    this.results.set(key, { streamed: rows, types: (await described)?.map((c) => c.type) });
+    // DuckDB's own names (JSON, UUID and ENUM arrive as strings), which downloads write with.
+    // DESCRIBE only binds the query.
+    const described = await this.describe(`(${last}\n)`).catch(() => undefined);
+    const result = meta(described ?? arrowTyped());
+    this.results.set(key, { streamed: rows, types: described?.map((c) => c.type) });
     return { wrote, result };
   }
 

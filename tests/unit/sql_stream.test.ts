@@ -44,6 +44,20 @@ describe("streamed SQL results", () => {
     expect(chart.truncated).toBe(true);
   });
 
+  it("name the first rows' column types as DuckDB's DESCRIBE names them, without asking it first", async () => {
+    const { store } = await page();
+    const typed =
+      "select (range % 100)::TINYINT a, range::SMALLINT b, range::INTEGER c, range::BIGINT d, range::UBIGINT e, range::HUGEINT f, " +
+      "range::FLOAT g, range::DOUBLE h, range::DECIMAL(10,3) i, range::VARCHAR j, range % 2 = 0 k, DATE '2024-01-01' + range::INTEGER l, " +
+      "TIME '10:00:00' m, TIMESTAMP '2024-01-01' n, TIMESTAMP_MS '2024-01-01' o, TIMESTAMP_NS '2024-01-01' p, TIMESTAMP_S '2024-01-01' q, " +
+      "INTERVAL 1 DAY r, 'x'::BLOB s, [range, 1] t, {'u': range, 'v': 'w'} u, MAP {'k': range} v, [1, 2]::INTEGER[2] w from range(5000)";
+    const heads: ResultMeta[] = [];
+    const { result } = await store.run("types", typed, (head) => heads.push(head));
+    expect(heads).toHaveLength(1);
+    expect(heads[0].columns).toEqual(result!.columns);
+    expect(result!.columns.map((c) => c.type)).toContain("STRUCT(u BIGINT, v VARCHAR)");
+  });
+
   it("see what earlier statements of the cell made on the connection, and leave it usable", async () => {
     const { conn, store } = await page();
     const [r, other] = await Promise.all([
