@@ -29,27 +29,35 @@ export class ExclusiveConnection {
     return before.then(() => release);
   }
 
-  async query(sql: string): Promise<Table> {
+  /** Runs `fn` with the connection to itself. */
+  private async exclusive<T>(fn: (conn: StreamingConnection) => Promise<T> | T): Promise<T> {
     const release = await this.turn();
     try {
-      return await this.conn.query(sql);
+      return await fn(this.conn);
     } finally {
       release();
     }
   }
 
-  async insertArrowFromIPCStream(buffer: Uint8Array, options: ArrowInsertOptions): Promise<void> {
-    const release = await this.turn();
-    try {
-      await this.conn.insertArrowFromIPCStream(buffer, options);
-    } finally {
-      release();
-    }
+  query(sql: string): Promise<Table> {
+    return this.exclusive((c) => c.query(sql));
   }
 
-  /** Streams a query's rows; the connection is the stream's until it is read out or dropped. */
+  insertArrowFromIPCStream(buffer: Uint8Array, options: ArrowInsertOptions): Promise<void> {
+    return this.exclusive((c) => c.insertArrowFromIPCStream(buffer, options));
+  }
+
+  /**
+   * Streams a query's rows; the connection is the stream's until it is read out, fails, or is
+   * given up (`return()`, as `break` in a `for await` does) — even before its first batch.
+   */
   async send(sql: string): Promise<BatchStream> {
-    const release = await this.turn();
+    const turn = await this.turn();
+    let released = false;
+    const release = () => {
+      if (!released) turn();
+      released = true;
+    };
     let reader: Awaited<ReturnType<StreamingConnection["send"]>>;
     try {
       reader = await this.conn.send(sql, true);
@@ -57,16 +65,28 @@ export class ExclusiveConnection {
       release();
       throw e;
     }
-    async function* batches() {
-      try {
-        yield* reader;
-      } catch (e) {
-        throw readableError(e);
-      } finally {
+    const batches: AsyncIterator<RecordBatch> | Iterator<RecordBatch> =
+      Symbol.asyncIterator in reader ? reader[Symbol.asyncIterator]() : reader[Symbol.iterator]();
+    const done = { done: true, value: undefined } as const;
+    const stream: AsyncIterableIterator<RecordBatch> = {
+      [Symbol.asyncIterator]: () => stream,
+      async next() {
+        if (released) return done;
+        try {
+          const r = await batches.next();
+          if (r.done) release();
+          return r;
+        } catch (e) {
+          release();
+          throw readableError(e);
+        }
+      },
+      async return() {
         release();
-      }
-    }
-    return Object.assign(batches(), { schema: reader.schema });
+        return done;
+      },
+    };
+    return Object.assign(stream, { schema: reader.schema });
   }
 }
 

@@ -58,6 +58,20 @@ describe("streamed SQL results", () => {
     expect(result!.columns.map((c) => c.type)).toContain("STRUCT(u BIGINT, v VARCHAR)");
   });
 
+  it("free the connection when a stream is given up, before its first batch or after it", async () => {
+    const { conn } = await page();
+    const unread = await conn.send(MANY);
+    await unread[Symbol.asyncIterator]().return!();
+    expect((await conn.query("select 1 as one")).toArray()[0].toJSON().one).toBe(1);
+    let seen = 0;
+    for await (const b of await conn.send(MANY)) {
+      seen += b.numRows;
+      break;
+    }
+    expect(seen).toBeGreaterThan(0);
+    expect((await conn.query("select 2 as two")).toArray()[0].toJSON().two).toBe(2);
+  });
+
   it("see what earlier statements of the cell made on the connection, and leave it usable", async () => {
     const { conn, store } = await page();
     const [r, other] = await Promise.all([
