@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { LESSON, addCell, cell, fill, freshNotebook, ready, resultColumn, runCell } from "./helpers.ts";
 
@@ -75,4 +76,45 @@ test("a SQL cell pages through a million rows and charts a result", async ({ pag
   await sql.getByRole("button", { name: "Chart" }).click();
   await expect(sql.locator(".uplot")).toBeVisible();
   await expect(sql.locator(".uplot canvas")).toHaveCount(1);
+});
+
+test("a streamed result downloads every value exactly, across its batches", async ({ page }) => {
+  await freshNotebook(page);
+  await page.getByRole("button", { name: "Add SQL cell" }).click();
+  const sql = cell(page, 1);
+  // Past 2^53, cents, microseconds, quotes: what a JS number or a Date would change.
+  await fill(
+    page,
+    sql,
+    "select range as id, range + 9007199254740993 as big, (range * 1.25)::DECIMAL(18,2) as amount, " +
+      "TIMESTAMP '2024-01-01 00:00:00.000001' + to_microseconds(range) as at, '{\"k\":' || range || '}' as doc from range(5000)",
+  );
+  await runCell(page, sql);
+  await expect(sql.getByTestId("sql-result")).toContainText("5,000 rows");
+  const download = async (label: RegExp) => {
+    const [file] = await Promise.all([
+      page.waitForEvent("download"),
+      (async () => {
+        await sql.getByRole("button", { name: "Download result" }).click();
+        await sql.getByRole("menuitem", { name: label }).click();
+      })(),
+    ]);
+    return readFileSync(await file.path(), "utf8").trimEnd().split("\n");
+  };
+  const expected = Array.from({ length: 5000 }, (_, i) => {
+    const cents = i * 125;
+    return {
+      id: String(i),
+      big: String(9007199254740993n + BigInt(i)),
+      amount: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`,
+      at: `2024-01-01T00:00:00.${String(i + 1).padStart(6, "0")}+00:00`,
+      doc: `{"k":${i}}`,
+    };
+  });
+  const csv = await download(/CSV/);
+  expect(csv[0]).toBe("id,big,amount,at,doc");
+  expect(csv.slice(1)).toEqual(expected.map((e) => `${e.id},${e.big},${e.amount},${e.at},"${e.doc.replaceAll('"', '""')}"`));
+  // JSON Lines keeps the big integers as JSON numbers with every digit, and decimals as text.
+  const jsonl = await download(/JSON Lines/);
+  expect(jsonl).toEqual(expected.map((e) => `{"id":${e.id},"big":${e.big},"amount":"${e.amount}","at":"${e.at}","doc":${JSON.stringify(e.doc)}}`));
 });
