@@ -99,14 +99,14 @@ async function bareLoad(page: Page): Promise<Load> {
 
 /**
  * Runs the SQL cell (Ctrl+Enter) and times, in the page's clock, the key press → the first
- * row's cells in the DOM (new ones: a re-run replaces the old rows), and → the whole result
+ * row's values in the DOM (new cells, not placeholders: a re-run replaces the old rows), and → the whole result
  * counted (the bar stops saying it is still reading).
  */
 async function runTimed(page: Page, id: string): Promise<{ firstRows: number; complete: number; server: string }> {
   await page.evaluate((cellId) => {
     const w = window as { __keyAt?: number; __rowsAt?: number; __doneAt?: number };
     w.__keyAt = w.__rowsAt = w.__doneAt = undefined;
-    const sel = `[data-cell-id="${cellId}"] [role="row"][aria-rowindex="1"] [role="cell"]`;
+    const sel = `[data-cell-id="${cellId}"] [role="row"][aria-rowindex="1"] [role="cell"]:not(.loading)`;
     const old = document.querySelector(sel);
     addEventListener("keydown", () => (w.__keyAt ??= performance.now()), { capture: true, once: true });
     const observer = new MutationObserver(() => {

@@ -10,7 +10,8 @@ import { cellNumber, duckdbTypeName, isNumericField, tableToDisplayRows, type Co
 import { ExclusiveConnection } from "./exclusive.ts";
 import { StreamedRows } from "./streamed_rows.ts";
 
-export const HEAD_ROWS = 200;
+/** Rows a result carries to the page: one whole page of the table's row windows (app/outputs/windows.ts). */
+export const HEAD_ROWS = 256;
 
 /** All a result store needs: DuckDB-WASM's async connection in the browser, the blocking one in Node. */
 export type QueryConnection = Pick<SqlConnection, "query">;

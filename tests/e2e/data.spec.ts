@@ -65,6 +65,20 @@ test("a SQL cell pages through a million rows and charts a result", async ({ pag
   await sql.locator(".grid").evaluate((e) => (e.scrollTop = e.scrollHeight));
   await expect(sql.locator('[role="row"][aria-rowindex="1000000"] [role="cell"]').first()).toHaveText("999999");
 
+  // While the rest is still being read, the first rows are there to see (not placeholders).
+  await fill(page, sql, "select range as id, 'row ' || range as label from range(3000000)");
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await page.waitForFunction(
+    () => {
+      const cell = document.querySelector('[data-testid="sql-result"] [role="row"][aria-rowindex="1"] [role="cell"]');
+      return !!document.querySelector('[data-testid="result-streaming"]') && cell?.textContent === "0";
+    },
+    undefined,
+    { polling: "raf", timeout: 30_000 },
+  );
+  await expect(sql).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  await expect(sql.getByTestId("sql-result")).toContainText("3,000,000 rows");
+
   // Rows stream in; a failure after the first ones are shown replaces them with the error.
   await fill(page, sql, "select case when range = 900000 then error('broke at 900000') else range end as id from range(1000000)");
   await runCell(page, sql);

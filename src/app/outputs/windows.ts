@@ -15,9 +15,11 @@ export class RowWindows {
     private readonly fetch: ((offset: number, limit: number) => Promise<DisplayRow[]>) | undefined,
     private readonly onLoaded: () => void,
   ) {
+    // A page the head fills is kept. So is a partial one when nothing can be fetched (a result
+    // still streaming, or one from a file): its first rows show, the rest stay placeholders.
     for (let p = 0; p * PAGE < head.length; p++) {
       const rows = head.slice(p * PAGE, (p + 1) * PAGE);
-      if (rows.length === PAGE || (p + 1) * PAGE >= rowCount) this.pages.set(p, rows);
+      if (rows.length === PAGE || (p + 1) * PAGE >= rowCount || !fetch) this.pages.set(p, rows);
     }
   }
 
