@@ -230,6 +230,10 @@ describe("format writers", () => {
     expect(csvHeader(cols) + rowsToCsv(cols, [{ i: 1, d: 0.5, b: true, t: 'a "q", b', ts: 0 }, { i: 2 }])).toBe(
       'i,d,b,t,ts\n1,0.5,true,"a ""q"", b",1970-01-01T00:00:00+00:00\n2,,,,\n',
     );
+    // A naive column's value is written as it is: no UTC offset it never had.
+    const naive = [{ name: "at", data_type: "timestamp" as const, timezone: false }];
+    expect(rowsToJsonl(naive, [{ at: 1_704_164_645_123_456n }])).toBe('{"at":"2024-01-02T03:04:05.123456"}\n');
+    expect(rowsToCsv(naive, [{ at: 1_704_164_645_123_456n }])).toBe("2024-01-02T03:04:05.123456\n");
   });
 });
 

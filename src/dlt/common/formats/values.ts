@@ -74,11 +74,12 @@ function formatDate(days: number): string {
   return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
-function formatTimestamp(micros: bigint): string {
+/** ISO text of UTC micros; a naive column's value (`timezone: false`) gets no offset it never had. */
+function formatTimestamp(micros: bigint, utc: boolean): string {
   const days = micros >= 0n ? micros / MICROS_PER_DAY : (micros - MICROS_PER_DAY + 1n) / MICROS_PER_DAY;
   // formatIsoMicros takes a number: split off whole days so it stays exact far from 1970.
   const rest = Number(micros - days * MICROS_PER_DAY);
-  return `${formatDate(Number(days))}${formatIsoMicros(rest).slice(10)}+00:00`;
+  return `${formatDate(Number(days))}${formatIsoMicros(rest).slice(10)}${utc ? "+00:00" : ""}`;
 }
 
 /** The value as JSON would carry it (JSON Lines, and the text CSV writes). */
@@ -86,7 +87,7 @@ export function jsonValue(col: FormatColumn, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   switch (col.data_type) {
     case "timestamp":
-      return formatTimestamp(timestampMicros(v));
+      return formatTimestamp(timestampMicros(v), col.timezone !== false);
     case "date":
       return typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : formatDate(dateDays(v));
     case "time":
