@@ -111,11 +111,16 @@ function lowerBoundLine(label: string, lb: LowerBound) {
   console.log(`  split: JS → columns ${ms(lb.columnsMs)}, Arrow build ${ms(lb.arrowMs)}, DuckDB insert ${ms(lb.insertMs)}${rest > 0.5 ? `, other ${ms(rest)}` : ""}`);
 }
 
-/** Where pipeline.run spent its time, from its trace, and what it spent beyond the lower bound. */
-function pipelineSplit(p: dlt.Pipeline, totalMs: number, lb: LowerBound) {
+/** pipeline.run's steps from its trace ("extract 38 ms, normalize ..."), and the ms they took together. */
+function traceSteps(p: dlt.Pipeline): { text: string; ms: number } {
   const steps = p.last_trace!.steps.filter((s) => s.step !== "run");
-  const parts = steps.map((s) => `${s.step} ${ms(s.finished_at.getTime() - s.started_at.getTime())}`);
-  console.log(`  split: ${parts.join(", ")}; over the lower bound (pipebook's own bookkeeping) ${ms(totalMs - lb.totalMs)}`);
+  const took = steps.map((s) => s.finished_at.getTime() - s.started_at.getTime());
+  return { text: steps.map((s, i) => `${s.step} ${ms(took[i])}`).join(", "), ms: took.reduce((a, b) => a + b, 0) };
+}
+
+/** Where pipeline.run spent its time, and what it spent beyond the lower bound. */
+function pipelineSplit(p: dlt.Pipeline, totalMs: number, lb: LowerBound) {
+  console.log(`  split: ${traceSteps(p).text}; over the lower bound (pipebook's own bookkeeping) ${ms(totalMs - lb.totalMs)}`);
 }
 
 async function main() {
@@ -199,10 +204,8 @@ async function main() {
       () => into(false, false),
     ]);
     const split = (r: { ms: number; pipeline: dlt.Pipeline }) => {
-      const t = r.pipeline.last_trace!;
-      const steps = t.steps.map((s) => `${s.step} ${ms(s.finished_at.getTime() - s.started_at.getTime())}`);
-      const inSteps = t.steps.reduce((a, s) => a + s.finished_at.getTime() - s.started_at.getTime(), 0);
-      return `${steps.join(", ")}, sync and state ${ms(r.ms - inSteps)}`;
+      const steps = traceSteps(r.pipeline);
+      return `${steps.text}, sync and state ${ms(r.ms - steps.ms)}`;
     };
     console.log(`merge ${MERGE_BATCH} into ${MERGE_BASE}   ${steadyMerge.ms.toFixed(0).padStart(7)} ms  ${rate(MERGE_BATCH, steadyMerge.ms)}`);
     console.log(`  split: ${split(steadyMerge)}`);
