@@ -20,6 +20,8 @@ export class Runtime {
   private worker?: Worker;
   private proxy?: Comlink.Remote<RuntimeApi>;
   private ready?: Promise<Comlink.Remote<RuntimeApi>>;
+  /** the runtime, once started and past the gate: calls then leave in the caller's own task */
+  private live?: Comlink.Remote<RuntimeApi>;
   private running = 0;
   /** rejects every call in flight when the worker is terminated (Comlink would wait forever) */
   private killed = deferred();
@@ -35,6 +37,7 @@ export class Runtime {
   private gate: Promise<unknown> = Promise.resolve();
 
   runsAfter(ready: Promise<unknown>): void {
+    this.live = undefined;
     this.gate = ready.catch(() => undefined);
   }
 
@@ -91,6 +94,7 @@ export class Runtime {
     if (this.proxy) this.proxy[Comlink.releaseProxy]();
     this.proxy = undefined;
     this.ready = undefined;
+    this.live = undefined;
     this.running = 0;
     this.status = "off";
   }
@@ -114,7 +118,15 @@ export class Runtime {
 
   /** Marks the runtime busy while `fn` runs (the header shows it). */
   async busy<T>(fn: (api: Comlink.Remote<RuntimeApi>) => Promise<T>): Promise<T> {
-    const api = await Promise.race([this.gate.then(() => this.start()), this.killed.promise]);
+    // No await when the runtime is up: the request is posted before the page re-renders for
+    // the run (a cell's "running" state), so the worker starts while the page paints.
+    let api = this.live;
+    if (!api) {
+      const gate = this.gate;
+      api = await Promise.race([gate.then(() => this.start()), this.killed.promise]);
+      // A new gate or a restart while this call waited: the next call must wait again.
+      if (gate === this.gate && api === this.proxy) this.live = api;
+    }
     this.running++;
     this.status = "busy";
     try {
