@@ -168,40 +168,18 @@ type Pipeline = InstanceType<typeof dltModule.Pipeline>;
 type LoadInfo = InstanceType<typeof dltModule.LoadInfo>;
 type RunOptions = dltModule.RunOptions;
 
-/** "table\u0000column" → dlt data type, from the pipeline's schemas */
-function dltTypes(p: Pipeline): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const schema of Object.values(p.schemas)) {
-    for (const [t, table] of Object.entries(schema.tables)) {
-      for (const [c, col] of Object.entries(table.columns ?? {})) out.set(`${t}\u0000${c}`, String(col.data_type ?? ""));
-    }
-  }
-  return out;
-}
-
-/** Reads "table\u0000column" → DuckDB type of a dataset's data tables, as the destination has them. */
-export type DatasetColumns = (dataset: string) => Promise<Map<string, string>>;
-
-function summarize(
-  info: InstanceType<typeof dltModule.LoadInfo>,
-  p: Pipeline,
-  before: Map<string, string>,
-  after: Map<string, string>,
-): LoadSummary {
+function summarize(info: InstanceType<typeof dltModule.LoadInfo>, p: Pipeline): LoadSummary {
   const counts = p.last_trace?.last_normalize_info?.row_counts ?? {};
   const tables = Object.entries(counts)
     .map(([name, rows]) => ({ name, rows: Number(rows) }))
     .sort((a, b) => Number(a.name.startsWith("_dlt_")) - Number(b.name.startsWith("_dlt_")) || a.name.localeCompare(b.name));
-  // New columns are what the destination did not have before this run.
-  const types = dltTypes(p);
-  const newColumns: LoadSummary["newColumns"] = [];
-  for (const [key, duckType] of after) {
-    if (before.has(key)) continue;
-    const [table, column] = key.split("\u0000");
-    // dlt's own bookkeeping columns come with every table; the summary names the data's.
-    if (column.startsWith("_dlt_")) continue;
-    newColumns.push({ table, column, type: types.get(key) || duckType.toLowerCase() });
-  }
+  // New columns are what the destination did not have before this run (the load saw its catalog).
+  // dlt's own tables, and the bookkeeping columns every table has, are not the data's.
+  const newColumns: LoadSummary["newColumns"] = info.load_packages.flatMap((pkg) =>
+    (pkg.created_columns ?? [])
+      .filter((c) => !c.table.startsWith("_dlt_") && !c.column.startsWith("_dlt_"))
+      .map((c) => ({ table: c.table, column: c.column, type: c.data_type })),
+  );
   const failedJobs = info.load_packages.flatMap((pkg) =>
     pkg.jobs.failed_jobs.map((j) => ({ table: j.job_file_info.table_name, message: String(j.failed_message ?? "") })),
   );
@@ -255,7 +233,7 @@ function progressReporter(p: Pipeline): ((ev: dltModule.ProgressEvent) => void) 
 /** Called with every LoadInfo a cell's pipeline returns (the CLI reports them as data). */
 export type LoadListener = (info: LoadInfo) => void;
 
-export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns: DatasetColumns, onLoad?: LoadListener): Pipeline {
+export function instrument(p: Pipeline, afterWrite: () => Promise<void>, onLoad?: LoadListener): Pipeline {
   const userProgress = p.progress;
   const report = progressReporter(p);
   p.progress = (ev) => {
@@ -266,16 +244,13 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
   p.run = (async (data?: unknown, options?: RunOptions) => {
     // A dry run writes nothing: no summary, no checkpoint.
     if (options?.dry_run) return run(data, options);
-    // Asked before the run, not awaited: DuckDB answers it before any of the run's own queries.
-    const before = columns(p.dataset_name).catch(() => new Map<string, string>());
     try {
       const info = await run(data, options);
       report.flush();
       if (!info) return info;
       reported.add(info);
       await recordLoadRows(rowsLoaded(info)).catch(() => undefined);
-      const after = await columns(p.dataset_name).catch(() => new Map<string, string>());
-      emitOutput({ type: "load", text: String(info), summary: summarize(info, p, await before, after) });
+      emitOutput({ type: "load", text: String(info), summary: summarize(info, p) });
       onLoad?.(info);
       return info;
     } finally {
@@ -295,9 +270,9 @@ export function instrument(p: Pipeline, afterWrite: () => Promise<void>, columns
 }
 
 /** `dlt` as cells see it: the engine's API, with pipelines that report to the cell. */
-export function cellDlt(afterWrite: () => Promise<void>, columns: DatasetColumns, onLoad?: LoadListener): typeof dltModule {
+export function cellDlt(afterWrite: () => Promise<void>, onLoad?: LoadListener): typeof dltModule {
   return {
     ...dltModule,
-    pipeline: (options?: Parameters<typeof dltModule.pipeline>[0]) => instrument(dltModule.pipeline(options), afterWrite, columns, onLoad),
+    pipeline: (options?: Parameters<typeof dltModule.pipeline>[0]) => instrument(dltModule.pipeline(options), afterWrite, onLoad),
   } as typeof dltModule;
 }

@@ -17,7 +17,7 @@ import type { CellLanguage } from "./compile.ts";
 import type { DryRunReport } from "../dlt/load/dry_run.ts";
 import type { CellAnalysis, LoadPreview, ResultMeta, RunEvent, RunReport, SqlOutcome } from "./outputs.ts";
 import { CellSession } from "./session.ts";
-import { ResultStore, quoteLiteral, type QueryConnection } from "./sql.ts";
+import { ResultStore, type QueryConnection } from "./sql.ts";
 
 export interface CellRunnerOptions {
   /** the connection SQL cells use; read when a cell runs (runtimes open the database late) */
@@ -31,7 +31,7 @@ export class CellRunner {
   private store?: { conn: QueryConnection; results: ResultStore };
 
   constructor(private readonly options: CellRunnerOptions) {
-    const dlt = cellDlt(() => this.afterWrite(), (dataset) => this.datasetColumns(dataset), options.onLoad);
+    const dlt = cellDlt(() => this.afterWrite(), options.onLoad);
     this.session = new CellSession({ dlt, check, console: cellConsole, display: (v: unknown) => emitOutput(valueOutput(v)) });
   }
 
@@ -69,16 +69,6 @@ export class CellRunner {
     } catch {
       /* retried after the next write */
     }
-  }
-
-  /** "table\u0000column" → DuckDB type of a dataset's data tables: what a load added is new. */
-  async datasetColumns(dataset: string): Promise<Map<string, string>> {
-    const t = await this.conn.query(
-      `SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ${quoteLiteral(dataset)} AND table_name NOT LIKE '\\_dlt\\_%' ESCAPE '\\'`,
-    );
-    const out = new Map<string, string>();
-    for (const r of t.toArray()) out.set(`${r.table_name}\u0000${r.column_name}`, String(r.data_type));
-    return out;
   }
 
   async runCode(cellId: string, source: string, language: CellLanguage, onEvent: (event: RunEvent) => void): Promise<RunReport> {

@@ -62,6 +62,38 @@ check(!info.has_failed_jobs, "loaded without failed jobs");`,
     }
   });
 
+  it("a load's summary names the columns the destination did not have before it, and only those", async () => {
+    const { runner } = await setup();
+    const newColumns = async (id: string, source: string) => {
+      const r = await code(runner, id, source);
+      expect(r.report.ok, JSON.stringify(r.outputs)).toBe(true);
+      const load = r.outputs.find((o) => o.type === "load") as Extract<CellOutput, { type: "load" }>;
+      return load.summary.newColumns;
+    };
+    const run = (pipeline: string, rows: string, opts = "") =>
+      `await dlt.pipeline({ pipeline_name: "${pipeline}", dataset_name: "cols", pipelines_dir: ":memory:" }).run(${rows}, { table_name: "things"${opts} })`;
+    try {
+      // a fresh database: the table and its data columns are new (dlt's own columns are not named)
+      expect(await newColumns("a", run("p1", `[{ id: 1, name: "a" }]`))).toEqual([
+        { table: "things", column: "id", type: "bigint" },
+        { table: "things", column: "name", type: "text" },
+      ]);
+      // a new field: only its column
+      expect(await newColumns("b", run("p1", `[{ id: 2, name: "b", price: 1.5 }]`))).toEqual([{ table: "things", column: "price", type: "double" }]);
+      // nothing new
+      expect(await newColumns("c", run("p1", `[{ id: 3, name: "c", price: 2 }]`))).toEqual([]);
+      // another pipeline's schema has never seen `things`, but the destination has it: not new
+      expect(await newColumns("d", run("p2", `[{ id: 4, name: "d" }]`))).toEqual([]);
+      // a nested list becomes a new child table, all of whose data columns are new
+      expect(await newColumns("e", run("p1", `[{ id: 5, name: "e", price: 3, tags: ["x", "y"] }]`))).toEqual([{ table: "things__tags", column: "value", type: "text" }]);
+      // a dry run creates nothing, and says so without a summary
+      const dry = await code(runner, "f", `await dlt.pipeline({ pipeline_name: "p1", dataset_name: "cols", pipelines_dir: ":memory:" }).run([{ id: 6, extra: true }], { table_name: "things", dry_run: true })`);
+      expect(dry.outputs.some((o) => o.type === "load")).toBe(false);
+    } finally {
+      setDefaultDestination(undefined);
+    }
+  });
+
   it("SQL errors name the statement as written; results with duplicate column names show", async () => {
     const { runner } = await setup();
     try {

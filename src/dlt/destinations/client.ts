@@ -31,7 +31,10 @@ export interface JobClient {
   /** Existing columns per table of a dataset, in column order; empty when there is no dataset. */
   storageColumns(dataset: string): Promise<Map<string, string[]>>;
   datasetExists(dataset: string): Promise<boolean>;
-  /** Creates the dataset, new tables and new complete columns; returns a description of what it did (DDL). */
+  /**
+   * Creates the dataset, new tables and new complete columns, and adds what it created to
+   * `storage`; returns a description of what it did (DDL).
+   */
   migrate(dataset: string, tables: TTableSchema[], storage: Map<string, string[]>): Promise<string[]>;
   dropTables(dataset: string, tables: string[]): Promise<void>;
   truncateTables(dataset: string, tables: string[]): Promise<void>;

@@ -5,7 +5,7 @@ import { isSqlClient, type JobClient } from "../destinations/client.ts";
 import { LOADS_TABLE, Schema, VERSION_TABLE, isSystemTable } from "../schema/schema.ts";
 import type { TReplaceStrategy, TTableSchema } from "../schema/types.ts";
 import { uniqIdHex } from "../utils/digest.ts";
-import { emptyJobs, jobFileInfo, type LoadJobInfo, type LoadPackageInfo } from "../pipeline/load_info.ts";
+import { emptyJobs, jobFileInfo, type CreatedColumn, type LoadJobInfo, type LoadPackageInfo } from "../pipeline/load_info.ts";
 import { mergeSql, probeStaged } from "./merge.ts";
 import type { LoadPackage, NormalizedRow } from "./package.ts";
 import { pageRows, readPage, type Page, type PageStore } from "../storage/pages.ts";
@@ -39,7 +39,7 @@ interface Job {
 
 export interface LoadResult {
   info: LoadPackageInfo;
-  /** DDL statements run, for the notebook's summary of new tables/columns. */
+  /** DDL statements run (or, at a file destination, what it created) */
   ddl: string[];
 }
 
@@ -89,11 +89,11 @@ export async function loadPackage(client: JobClient, pkg: LoadPackage, options: 
   const failed = new Map<string, JobFailure>();
   const followUps = new Map<string, string>();
   const started = new Date();
-  let ddl: string[] = [];
+  let migrated: Migration = { ddl: [], created_columns: [] };
 
   for (;;) {
     try {
-      ddl = await client.transaction(() => loadInTransaction(client, schema, pkg, jobs, failed, followUps, options));
+      migrated = await client.transaction(() => loadInTransaction(client, schema, pkg, jobs, failed, followUps, options));
       break;
     } catch (e) {
       if (!(e instanceof JobFailure)) throw e;
@@ -119,7 +119,7 @@ export async function loadPackage(client: JobClient, pkg: LoadPackage, options: 
     jobsInfo[state].push(jobInfo(job, state));
   }
   return {
-    ddl,
+    ddl: migrated.ddl,
     info: {
       load_id: pkg.load_id,
       package_path: pkg.load_id,
@@ -127,6 +127,7 @@ export async function loadPackage(client: JobClient, pkg: LoadPackage, options: 
       schema_name: pkg.schema_name,
       schema_update: pkg.schema_update ?? {},
       ...(pkg.schema_diff ? { schema_diff: pkg.schema_diff } : {}),
+      created_columns: migrated.created_columns,
       completed_at: new Date(),
       jobs: jobsInfo,
     },
@@ -148,6 +149,23 @@ function usesStaging(client: JobClient, root: TTableSchema, options: LoadOptions
   return root.write_disposition === "replace" && replaceStrategyOf(root, options) === "insert-from-staging";
 }
 
+interface Migration {
+  ddl: string[];
+  created_columns: CreatedColumn[];
+}
+
+/** The columns `migrate` added to `storage` (it records what it creates there), typed by the schema. */
+function createdColumns(schema: Schema, before: Map<string, string[]>, after: Map<string, string[]>): CreatedColumn[] {
+  const out: CreatedColumn[] = [];
+  for (const [table, columns] of after) {
+    const had = new Set(before.get(table) ?? []);
+    for (const column of columns) {
+      if (!had.has(column)) out.push({ table, column, data_type: schema.getTable(table)?.columns[column]?.data_type ?? "" });
+    }
+  }
+  return out;
+}
+
 async function loadInTransaction(
   client: JobClient,
   schema: Schema,
@@ -156,7 +174,7 @@ async function loadInTransaction(
   failed: Map<string, JobFailure>,
   followUps: Map<string, string>,
   options: LoadOptions,
-): Promise<string[]> {
+): Promise<Migration> {
   const dataset = options.dataset;
   const staging = `${dataset}_staging`;
   let storage = await client.storageColumns(dataset);
@@ -170,7 +188,9 @@ async function loadInTransaction(
   const toMigrate = Object.values(schema.tables).filter(
     (t) => isSystemTable(t.name) || inPackage.has(t.name) || Schema.hasSeenData(t),
   );
+  const before = new Map([...storage].map(([t, cols]) => [t, [...cols]]));
   const ddl = await client.migrate(dataset, toMigrate, storage);
+  const created_columns = createdColumns(schema, before, storage);
 
   // Root tables this package touches, with their whole chains.
   const roots = new Map<string, TTableSchema>();
@@ -245,7 +265,7 @@ async function loadInTransaction(
     await client.storeSchemaVersion(dataset, schema.toStored());
   }
   await client.completeLoad(dataset, pkg.load_id, schema.name, schema.version_hash);
-  return ddl;
+  return { ddl, created_columns };
 }
 
 function errorMessage(e: unknown): string {

@@ -38,6 +38,13 @@ export interface LoadJobInfo {
   failed_message: string | null;
 }
 
+export interface CreatedColumn {
+  table: string;
+  column: string;
+  /** the column's dlt data type */
+  data_type: string;
+}
+
 export interface LoadPackageInfo {
   load_id: string;
   package_path: string;
@@ -46,6 +53,12 @@ export interface LoadPackageInfo {
   schema_update: Record<string, unknown>;
   /** pipebook's own: what this package's schema added or changed against the version before */
   schema_diff?: SchemaDiff;
+  /**
+   * pipebook's own: the columns this package's load created at the destination (every column of
+   * a table it created), i.e. what the destination did not have before; read from its catalog
+   * inside the load's transaction, so the notebook need not ask it again.
+   */
+  created_columns?: CreatedColumn[];
   completed_at: Date | null;
   jobs: Record<JobState, LoadJobInfo[]>;
 }
