@@ -39,8 +39,6 @@ interface Job {
 
 export interface LoadResult {
   info: LoadPackageInfo;
-  /** DDL statements run (or, at a file destination, what it created) */
-  ddl: string[];
 }
 
 function jobsOf(pkg: LoadPackage): Job[] {
@@ -89,11 +87,11 @@ export async function loadPackage(client: JobClient, pkg: LoadPackage, options: 
   const failed = new Map<string, JobFailure>();
   const followUps = new Map<string, string>();
   const started = new Date();
-  let migrated: Migration = { ddl: [], created_columns: [] };
+  let created: CreatedColumn[] = [];
 
   for (;;) {
     try {
-      migrated = await client.transaction(() => loadInTransaction(client, schema, pkg, jobs, failed, followUps, options));
+      created = await client.transaction(() => loadInTransaction(client, schema, pkg, jobs, failed, followUps, options));
       break;
     } catch (e) {
       if (!(e instanceof JobFailure)) throw e;
@@ -119,7 +117,6 @@ export async function loadPackage(client: JobClient, pkg: LoadPackage, options: 
     jobsInfo[state].push(jobInfo(job, state));
   }
   return {
-    ddl: migrated.ddl,
     info: {
       load_id: pkg.load_id,
       package_path: pkg.load_id,
@@ -127,7 +124,7 @@ export async function loadPackage(client: JobClient, pkg: LoadPackage, options: 
       schema_name: pkg.schema_name,
       schema_update: pkg.schema_update ?? {},
       ...(pkg.schema_diff ? { schema_diff: pkg.schema_diff } : {}),
-      created_columns: migrated.created_columns,
+      created_columns: created,
       completed_at: new Date(),
       jobs: jobsInfo,
     },
@@ -147,11 +144,6 @@ function usesStaging(client: JobClient, root: TTableSchema, options: LoadOptions
   if (!isSqlClient(client)) return false;
   if (root.write_disposition === "merge") return true;
   return root.write_disposition === "replace" && replaceStrategyOf(root, options) === "insert-from-staging";
-}
-
-interface Migration {
-  ddl: string[];
-  created_columns: CreatedColumn[];
 }
 
 /** The columns `migrate` added to `storage` (it records what it creates there), typed by the schema. */
@@ -174,7 +166,7 @@ async function loadInTransaction(
   failed: Map<string, JobFailure>,
   followUps: Map<string, string>,
   options: LoadOptions,
-): Promise<Migration> {
+): Promise<CreatedColumn[]> {
   const dataset = options.dataset;
   const staging = `${dataset}_staging`;
   let storage = await client.storageColumns(dataset);
@@ -189,8 +181,8 @@ async function loadInTransaction(
     (t) => isSystemTable(t.name) || inPackage.has(t.name) || Schema.hasSeenData(t),
   );
   const before = new Map([...storage].map(([t, cols]) => [t, [...cols]]));
-  const ddl = await client.migrate(dataset, toMigrate, storage);
-  const created_columns = createdColumns(schema, before, storage);
+  await client.migrate(dataset, toMigrate, storage);
+  const created = createdColumns(schema, before, storage);
 
   // Root tables this package touches, with their whole chains.
   const roots = new Map<string, TTableSchema>();
@@ -265,7 +257,7 @@ async function loadInTransaction(
     await client.storeSchemaVersion(dataset, schema.toStored());
   }
   await client.completeLoad(dataset, pkg.load_id, schema.name, schema.version_hash);
-  return { ddl, created_columns };
+  return created;
 }
 
 function errorMessage(e: unknown): string {
