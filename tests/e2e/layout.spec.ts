@@ -1,7 +1,7 @@
 // The notebook at phone, tablet and laptop widths: nothing scrolls sideways, every action is
 // reachable, panels are drawers on narrow windows. Screenshots land in test-results/.
 import { expect, test, type Page } from "@playwright/test";
-import { editor, ready } from "./helpers.ts";
+import { editor, fill, ready, runCell } from "./helpers.ts";
 
 async function noSidewaysScroll(page: Page, width: number) {
   const w = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -83,6 +83,25 @@ for (const width of [400, 768, 1280]) {
     await page.keyboard.press("?");
     await expect(page.getByTestId("shortcuts")).toBeVisible();
     await page.screenshot({ path: `test-results/layout-${width}-keys.png` });
+    await noSidewaysScroll(page, width);
+    await page.keyboard.press("Escape");
+
+    // A SQL result's bar: the Table/Chart switch and Download are whole, not cut by their neighbours.
+    const sql = page.locator('[data-testid="cell"][data-kind="sql"]').first();
+    await fill(page, sql, "select range as id, 'row ' || range as label from range(100000)");
+    await runCell(page, sql);
+    const result = sql.getByTestId("sql-result");
+    const within = result.getByRole("group", { name: "Result view" });
+    const outer = (await within.boundingBox())!;
+    for (const b of [within.getByRole("button", { name: "Table" }), within.getByRole("button", { name: "Chart" })]) {
+      const box = (await b.boundingBox())!;
+      expect(box.x + box.width, `${await b.textContent()} is cut off at ${width} px`).toBeLessThanOrEqual(outer.x + outer.width + 0.5);
+    }
+    const resultBox = (await result.boundingBox())!;
+    const download = (await result.getByRole("button", { name: /Download/ }).boundingBox())!;
+    expect(download.x + download.width).toBeLessThanOrEqual(resultBox.x + resultBox.width + 0.5);
+    await result.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `test-results/layout-${width}-result.png` });
     await noSidewaysScroll(page, width);
   });
 }
