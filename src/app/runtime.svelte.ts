@@ -23,6 +23,8 @@ export class Runtime {
   /** the runtime, once started and past the gate: calls then leave in the caller's own task */
   private live?: Comlink.Remote<RuntimeApi>;
   private running = 0;
+  /** whether this start's init has been answered (cells may run before: see runCode) */
+  private answered = false;
   /** rejects every call in flight when the worker is terminated (Comlink would wait forever) */
   private killed = deferred();
 
@@ -45,6 +47,7 @@ export class Runtime {
     if (this.ready) return this.ready;
     if (!this.allowed) return Promise.reject(new Error("The database is open in another tab"));
     this.status = "starting";
+    this.answered = false;
     this.error = undefined;
     const early = takeRuntimeWorker();
     const worker =
@@ -67,7 +70,8 @@ export class Runtime {
       (info) => {
         if (this.worker !== worker) throw new Error("restarted");
         this.database = info;
-        this.status = "ready";
+        this.answered = true;
+        this.status = this.running ? "busy" : "ready";
         return proxy;
       },
       (e) => {
@@ -116,16 +120,30 @@ export class Runtime {
     return this.start();
   }
 
-  /** Marks the runtime busy while `fn` runs (the header shows it). */
-  async busy<T>(fn: (api: Comlink.Remote<RuntimeApi>) => Promise<T>): Promise<T> {
+  /**
+   * The started worker as soon as its init is posted: the worker handles messages in order, so a
+   * call posted now reaches it after init, and may do what needs no database while DuckDB opens.
+   */
+  private posted(): Promise<Comlink.Remote<RuntimeApi>> {
+    const ready = this.start();
+    if (!this.proxy) return ready;
+    ready.catch(() => undefined); // a failed init is reported by the status; the call fails on its own
+    return Promise.resolve(this.proxy);
+  }
+
+  /**
+   * Marks the runtime busy while `fn` runs (the header shows it). `early`: `fn` may be posted
+   * before the runtime answered init (it waits in the worker for what it needs).
+   */
+  async busy<T>(fn: (api: Comlink.Remote<RuntimeApi>) => Promise<T>, early = false): Promise<T> {
     // No await when the runtime is up: the request is posted before the page re-renders for
     // the run (a cell's "running" state), so the worker starts while the page paints.
     let api = this.live;
     if (!api) {
       const gate = this.gate;
-      api = await Promise.race([gate.then(() => this.start()), this.killed.promise]);
+      api = await Promise.race([gate.then(() => (early ? this.posted() : this.start())), this.killed.promise]);
       // A new gate or a restart while this call waited: the next call must wait again.
-      if (gate === this.gate && api === this.proxy) this.live = api;
+      if (gate === this.gate && api === this.proxy && this.answered) this.live = api;
     }
     this.running++;
     this.status = "busy";
@@ -134,13 +152,14 @@ export class Runtime {
     } finally {
       if (this.proxy && --this.running <= 0) {
         this.running = 0;
-        this.status = "ready";
+        if (this.status === "busy") this.status = this.answered ? "ready" : "starting";
       }
     }
   }
 
+  /** A code cell is compiled and run while DuckDB still opens; it waits where it needs the database. */
   runCode(cellId: string, source: string, language: "ts" | "js", onEvent: (e: RunEvent) => void) {
-    return this.busy((api) => api.runCode(cellId, source, language, Comlink.proxy(onEvent)));
+    return this.busy((api) => api.runCode(cellId, source, language, Comlink.proxy(onEvent)), true);
   }
 
   runSql(cellId: string, sql: string, onHead: (head: ResultMeta) => void): Promise<SqlOutcome> {

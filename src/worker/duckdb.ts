@@ -57,29 +57,21 @@ async function opfsAvailable(): Promise<string | undefined> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Session defaults every connection needs; run once per open. */
-async function prepare(db: duckdb.AsyncDuckDB): Promise<void> {
-  const c = await db.connect();
-  try {
-    // Extensions would be fetched from the network; offline they hang or fail obscurely.
-    await c.query("SET autoload_known_extensions=false");
-    await c.query("SET autoinstall_known_extensions=false");
-  } finally {
-    await c.close();
-  }
-}
+// Extensions would be fetched from the network; offline they hang or fail obscurely.
+const SESSION_DEFAULTS = "SET autoload_known_extensions=false; SET autoinstall_known_extensions=false;";
 
 /**
  * Opens can "succeed" on a file whose previous owner (a runtime terminated a moment ago) has not
  * let go yet, and then fail every commit with "File is not opened in write mode". A real write
  * to the file now finds that out while we can still retry.
  */
-async function probeWrite(db: duckdb.AsyncDuckDB): Promise<void> {
+const PROBE_WRITE = "CREATE OR REPLACE TABLE main.__pipebook_probe AS SELECT 1 AS x; DROP TABLE main.__pipebook_probe; CHECKPOINT;";
+
+/** Session defaults every connection needs, and (for a file) the write probe: one round trip. */
+async function prepare(db: duckdb.AsyncDuckDB, probeWrite = false): Promise<void> {
   const c = await db.connect();
   try {
-    await c.query("CREATE OR REPLACE TABLE main.__pipebook_probe AS SELECT 1 AS x");
-    await c.query("DROP TABLE main.__pipebook_probe");
-    await c.query("CHECKPOINT");
+    await c.query(SESSION_DEFAULTS + (probeWrite ? ` ${PROBE_WRITE}` : ""));
   } finally {
     await c.close();
   }
@@ -104,8 +96,7 @@ export async function openDatabase(options: { memory?: boolean } = {}, instance 
           accessMode: duckdb.DuckDBAccessMode.READ_WRITE,
           opfs: { fileHandling: "auto" },
         });
-        await prepare(db);
-        await probeWrite(db);
+        await prepare(db, true);
         return { db, persistent: true, location: `duckdb:///${OPFS_PATH}`, version, timings: timings() };
       } catch (e) {
         lastError = e;

@@ -18,7 +18,7 @@ import { recordedLoadRows } from "../notebook/loadlog.ts";
 import { ExclusiveConnection } from "../notebook/exclusive.ts";
 
 let opened: Promise<OpenDatabase> | undefined;
-/** the page's connection: SQL cells (streamed), the catalog, downloads */
+/** the page's connection: SQL cells (streamed), the catalog, downloads, CHECKPOINTs */
 let uiConn: ExclusiveConnection;
 let engineHandle: Promise<DuckDBHandle> | undefined;
 
@@ -27,9 +27,15 @@ export function useDatabase(p: Promise<OpenDatabase>): void {
   opened ??= p;
 }
 
-async function database(): Promise<OpenDatabase> {
-  if (!opened) throw new Error("The runtime is not started");
-  return opened;
+let uiOpened: Promise<OpenDatabase> | undefined;
+/** The open database, with the page's connection made (whatever uses the database waits for this). */
+function database(): Promise<OpenDatabase> {
+  if (!opened) return Promise.reject(new Error("The runtime is not started"));
+  uiOpened ??= opened.then(async (open) => {
+    uiConn ??= new ExclusiveConnection(await open.db.connect());
+    return open;
+  });
+  return uiOpened;
 }
 
 // SQL cells, load summaries and CHECKPOINTs use the page's connection; the engine has its own.
@@ -68,15 +74,13 @@ self.addEventListener("unhandledrejection", (e) => {
 
 export const api: RuntimeApi = {
   async init() {
-    const { db, persistent, location, note, version, timings } = await database();
-    uiConn ??= new ExclusiveConnection(await db.connect());
+    const { persistent, location, note, version, timings } = await database();
     return { persistent, location, note, version, timings };
   },
 
-  async runCode(cellId, source, language, onEvent) {
-    await database();
-    return runner.runCode(cellId, source, language, onEvent);
-  },
+  // Not waiting for the database: a cell may be posted before init is answered, and is compiled
+  // and run meanwhile; what it does with the database (a pipeline's client) waits for it there.
+  runCode: (cellId, source, language, onEvent) => runner.runCode(cellId, source, language, onEvent),
 
   async runSql(cellId, sql, onHead) {
     await database();
@@ -92,17 +96,27 @@ export const api: RuntimeApi = {
     return result!;
   },
 
-  catalog: async () => readCatalog(uiConn),
-  pipelines: async () => readPipelines(uiConn, await recordedLoadRows()),
+  catalog: async () => {
+    await database();
+    return readCatalog(uiConn);
+  },
+  pipelines: async () => {
+    await database();
+    return readPipelines(uiConn, await recordedLoadRows());
+  },
 
   async reset(dataset, pipelines) {
+    await database();
     await uiConn.query(`DROP SCHEMA IF EXISTS ${quoteIdent(dataset)} CASCADE`);
     await uiConn.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${dataset}_staging`)} CASCADE`);
     for (const name of pipelines) await dltModule.pipeline({ pipeline_name: name, dataset_name: dataset }).drop();
     await runner.checkpoint();
   },
 
-  checkpoint: () => runner.checkpoint(),
+  checkpoint: async () => {
+    await database();
+    return runner.checkpoint();
+  },
 
   async exportData(what, format) {
     await database();

@@ -30,6 +30,8 @@ export interface JobClient {
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   /** Existing columns per table of a dataset, in column order; empty when there is no dataset. */
   storageColumns(dataset: string): Promise<Map<string, string[]>>;
+  /** The dataset's table names; empty when there is no dataset. Cheaper than its columns. */
+  storageTables(dataset: string): Promise<Set<string>>;
   datasetExists(dataset: string): Promise<boolean>;
   /**
    * Creates the dataset, new tables and new complete columns, and adds what it created to

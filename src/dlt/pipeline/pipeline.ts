@@ -770,7 +770,7 @@ async function readDestinationState(
   dataset: string,
   pipelineName: string,
 ): Promise<{ state: PipelineState; schemas: Schema[] } | "no-dataset" | undefined> {
-  const tables = await client.storageColumns(dataset);
+  const tables = await client.storageTables(dataset);
   if (tables.size === 0) return "no-dataset";
   if (!tables.has(STATE_TABLE) || !tables.has(LOADS_TABLE)) return undefined;
   const row = await client.newestStoredState(dataset, pipelineName);

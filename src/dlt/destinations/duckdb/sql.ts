@@ -63,6 +63,8 @@ export function duckdbDialect(caps: DuckDBCapabilities): SqlDialect {
     // that is most of a small load's time on a fresh connection (100–200 ms in DuckDB-WASM).
     columnsQuery: (dataset) =>
       `SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ${ansiQuoteLiteral(dataset)} ORDER BY table_name, column_index`,
+    tablesQuery: (dataset) =>
+      `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ${ansiQuoteLiteral(dataset)}`,
     schemaExistsQuery: (dataset) =>
       `SELECT count(*) AS n FROM duckdb_schemas() WHERE database_name = current_database() AND schema_name = ${ansiQuoteLiteral(dataset)}`,
   });

@@ -172,6 +172,11 @@ export class FilesystemClient implements JobClient {
     return out;
   }
 
+  async storageTables(dataset: string): Promise<Set<string>> {
+    const folders = await listDir(this.datasetDir(dataset));
+    return new Set(folders.filter((e) => e.dir && !e.name.startsWith(".")).map((e) => e.name));
+  }
+
   async datasetExists(dataset: string): Promise<boolean> {
     return exists(join(this.datasetDir(dataset), INIT_FILE));
   }

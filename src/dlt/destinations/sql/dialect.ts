@@ -21,6 +21,8 @@ export interface SqlDialect {
   addColumnNotNull: boolean;
   /** A query giving `table_name, column_name` of a dataset's tables, in column order. */
   columnsQuery(dataset: string): string;
+  /** A query giving `table_name` of a dataset's tables. */
+  tablesQuery(dataset: string): string;
   /** A query giving `n` > 0 when the dataset (schema) exists. */
   schemaExistsQuery(dataset: string): string;
 }
@@ -41,11 +43,12 @@ export function ansiTimestampLiteral(micros: number): string {
 /** The parts every dialect here shares; a dialect adds its type mapping and capabilities. */
 export function ansiDialect(
   spec: Pick<SqlDialect, "name" | "columnType" | "insertOrder" | "supportsMerge" | "addColumnNotNull"> &
-    Partial<Pick<SqlDialect, "columnsQuery" | "schemaExistsQuery">>,
+    Partial<Pick<SqlDialect, "columnsQuery" | "tablesQuery" | "schemaExistsQuery">>,
 ): SqlDialect {
   return {
     columnsQuery: (dataset) =>
       `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ${ansiQuoteLiteral(dataset)} ORDER BY table_name, ordinal_position`,
+    tablesQuery: (dataset) => `SELECT table_name FROM information_schema.tables WHERE table_schema = ${ansiQuoteLiteral(dataset)}`,
     schemaExistsQuery: (dataset) => `SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name = ${ansiQuoteLiteral(dataset)}`,
     ...spec,
     quoteIdent: ansiQuoteIdent,

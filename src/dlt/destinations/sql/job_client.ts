@@ -73,6 +73,11 @@ export abstract class SqlJobClient implements SqlClient {
     return out;
   }
 
+  async storageTables(dataset: string): Promise<Set<string>> {
+    if (!(await this.datasetExists(dataset))) return new Set();
+    return new Set((await this.rows(this.dialect.tablesQuery(dataset))).map((r) => String(r.table_name)));
+  }
+
   async datasetExists(dataset: string): Promise<boolean> {
     const rows = await this.rows(this.dialect.schemaExistsQuery(dataset));
     return Number(rows[0]?.n ?? 0) > 0;
