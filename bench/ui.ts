@@ -66,7 +66,7 @@ async function appLoad(page: Page, url: string): Promise<Load> {
   // Run is pressed as soon as it is there: a cell run before Ready waits for the runtime.
   const first = page.locator('[data-testid="cell"][data-kind="code"]').first();
   await first.getByRole("button", { name: "Run cell" }).click();
-  await first.getByTestId("load-summary").waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => (window as { __loadInfoAt?: number }).__loadInfoAt !== undefined, undefined, { timeout: 60_000 });
   const outer = performance.now() - t0;
   // When the runtime said Ready and the LoadInfo was shown, in the page's own clock (recorded by the init script below).
   const at = await page.evaluate(() => {
@@ -85,12 +85,14 @@ const WATCH_READY = `(() => {
   const check = () => {
     const chip = document.querySelector('[data-testid="runtime-status"]');
     if (window.__readyAt === undefined && chip && /DuckDB/.test(chip.title)) window.__readyAt = performance.now();
+    // A reload shows the last run's saved outputs: only a summary after this run started counts.
     const first = document.querySelector('[data-testid="cell"][data-kind="code"]');
-    if (window.__loadInfoAt === undefined && first && first.querySelector('[data-testid="load-summary"]')) window.__loadInfoAt = performance.now();
+    if (first && first.getAttribute("data-status") === "running") window.__runStarted = true;
+    if (window.__loadInfoAt === undefined && window.__runStarted && first.querySelector('[data-testid="load-summary"]')) window.__loadInfoAt = performance.now();
     if (window.__readyAt !== undefined && window.__loadInfoAt !== undefined) observer.disconnect();
   };
   const observer = new MutationObserver(check);
-  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["title"] });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["title", "data-status"] });
 })();`;
 
 /** ms from navigation to the bare page's `select 1` answered. */

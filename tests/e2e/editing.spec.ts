@@ -61,3 +61,18 @@ test("Erase all local data removes notebooks and the database", async ({ page })
   await expect(list.nth(1)).toContainText("My first notebook");
   await expect(page.getByTestId("data-panel")).toContainText("No data yet");
 });
+
+test("editors below the fold are made once the runtime is idle; a click on a cell whose editor is not made yet edits it", async ({ page }) => {
+  await page.goto("/");
+  const sources = page.locator('[data-testid="cell"][data-kind="code"], [data-testid="cell"][data-kind="sql"]');
+  const last = sources.last();
+  await expect(last).toBeAttached();
+  // At once, while DuckDB is still starting: far cells show their source as text until made.
+  await last.locator(".code-editor").click();
+  await page.keyboard.insertText("-- looked at early\n");
+  await expect(editor(last)).toContainText("-- looked at early");
+  await ready(page);
+  // Idle now: every source cell has its editor, none is left as text.
+  await expect(page.locator(".code-editor pre.source")).toHaveCount(0);
+  await expect(page.locator(".code-editor .cm-editor")).toHaveCount(await sources.count());
+});
