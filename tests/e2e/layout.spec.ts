@@ -14,6 +14,9 @@ for (const width of [400, 768, 1280]) {
     await page.goto("/");
     await ready(page);
     await expect(page.getByTestId("cell").first()).toBeVisible();
+    // On a laptop the header is one row, before and after the runtime says where the data is:
+    // the page does not move down when it does.
+    if (width >= 1280) expect((await page.locator("header.appbar").boundingBox())!.height).toBeLessThanOrEqual(54);
     // The walkthrough's first code cell, run, so outputs are in the picture.
     const first = page.locator('[data-testid="cell"][data-kind="code"]').first();
     await editor(first).click();
