@@ -38,6 +38,12 @@ function database(): Promise<OpenDatabase> {
   return uiOpened;
 }
 
+/** The page's connection, once the database is open. */
+async function ui(): Promise<ExclusiveConnection> {
+  await database();
+  return uiConn;
+}
+
 // SQL cells, load summaries and CHECKPOINTs use the page's connection; the engine has its own.
 const runner = new CellRunner({ connection: () => uiConn });
 
@@ -91,24 +97,19 @@ export const api: RuntimeApi = {
   chart: (id, columns, limit) => runner.results.chart(id, columns, limit),
 
   async preview(dataset, table) {
+    await database();
     const key = `preview`;
     const { result } = await runner.results.run(key, `SELECT * FROM ${quoteIdent(dataset)}.${quoteIdent(table)}`);
     return result!;
   },
 
-  catalog: async () => {
-    await database();
-    return readCatalog(uiConn);
-  },
-  pipelines: async () => {
-    await database();
-    return readPipelines(uiConn, await recordedLoadRows());
-  },
+  catalog: async () => readCatalog(await ui()),
+  pipelines: async () => readPipelines(await ui(), await recordedLoadRows()),
 
   async reset(dataset, pipelines) {
-    await database();
-    await uiConn.query(`DROP SCHEMA IF EXISTS ${quoteIdent(dataset)} CASCADE`);
-    await uiConn.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${dataset}_staging`)} CASCADE`);
+    const conn = await ui();
+    await conn.query(`DROP SCHEMA IF EXISTS ${quoteIdent(dataset)} CASCADE`);
+    await conn.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${dataset}_staging`)} CASCADE`);
     for (const name of pipelines) await dltModule.pipeline({ pipeline_name: name, dataset_name: dataset }).drop();
     await runner.checkpoint();
   },
@@ -119,13 +120,13 @@ export const api: RuntimeApi = {
   },
 
   async exportData(what, format) {
-    await database();
+    const conn = await ui();
     if ("resultId" in what) {
       const r = await runner.results.relation(what.resultId);
-      return "table" in r ? exportRelation(uiConn, r.table, format, r.dltTypes) : exportInline(r.inline, format);
+      return "table" in r ? exportRelation(conn, r.table, format, r.dltTypes) : exportInline(r.inline, format);
     }
-    const types = await dltTypes(uiConn, what.dataset, what.table).catch(() => ({}));
-    return exportRelation(uiConn, `${quoteIdent(what.dataset)}.${quoteIdent(what.table)}`, format, types);
+    const types = await dltTypes(conn, what.dataset, what.table).catch(() => ({}));
+    return exportRelation(conn, `${quoteIdent(what.dataset)}.${quoteIdent(what.table)}`, format, types);
   },
 
   addDataFile: (name, file) => storeDataFile(name, file),
