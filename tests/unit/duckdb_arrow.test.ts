@@ -36,21 +36,30 @@ const rows: Row[] = [
   { i: 9_007_199_254_740_993n, f: 6, s: "last", b: true, ts: 6, dt: 4 },
 ];
 
-async function tableWith(cols: TColumn[]): Promise<{ c: SqlConnection; driver: WasmDriver; inserts: string[] }> {
+/** A load job's pages. */
+async function* pagesOf(...pages: Row[][]): AsyncIterable<Row[]> {
+  yield* pages;
+}
+
+async function tableWith(cols: TColumn[]): Promise<{ c: SqlConnection; driver: WasmDriver; inserts: string[]; queries: string[] }> {
   const h = await openDuckDB();
   const c = h.connection;
   await c.query("CREATE SCHEMA ds");
   await c.query(createTableSql(d, "ds", { name: "t", columns: {} }, cols));
   // Which tables the Arrow bytes went into: the target itself, or a scratch table.
   const inserts: string[] = [];
+  const queries: string[] = [];
   const counting: SqlConnection = {
-    query: (sql) => c.query(sql),
+    query: (sql) => {
+      queries.push(sql);
+      return c.query(sql);
+    },
     insertArrowFromIPCStream: (buffer, options) => {
       inserts.push(options.name);
       return c.insertArrowFromIPCStream(buffer, options);
     },
   };
-  return { c, driver: new WasmDriver(counting), inserts };
+  return { c, driver: new WasmDriver(counting), inserts, queries };
 }
 
 async function readBack(c: SqlConnection): Promise<Row[]> {
@@ -76,32 +85,51 @@ const expected = rows.map((r) => ({
 describe("WASM driver Arrow append", () => {
   it("appends directly and keeps int64 extremes, nulls, unicode, timestamps and bools", async () => {
     const { c, driver, inserts } = await tableWith(columns);
-    await driver.append(d, "ds", "t", columns, rows);
+    await driver.append(d, "ds", "t", columns, pagesOf(rows));
     expect(await readBack(c)).toEqual(expected);
     expect(inserts).toEqual(["t"]);
   });
 
+  it("appends a job's pages in order, asking for the table's columns once", async () => {
+    const { c, driver, inserts, queries } = await tableWith(columns);
+    await driver.append(d, "ds", "t", columns, pagesOf(rows.slice(0, 2), rows.slice(2, 7), rows.slice(7)));
+    expect(await readBack(c)).toEqual(expected);
+    expect(inserts).toEqual(["t", "t", "t"]);
+    expect(queries.filter((q) => /LIMIT 0/.test(q))).toHaveLength(1);
+  });
+
   it("goes through the scratch table when the stored columns are in another order", async () => {
     const { c, driver, inserts } = await tableWith([...columns].reverse());
-    await driver.append(d, "ds", "t", columns, rows);
+    await driver.append(d, "ds", "t", columns, pagesOf(rows));
     expect(await readBack(c)).toEqual(expected);
     expect(inserts).toEqual([expect.stringMatching(/^_pipebook_load_/)]);
+  });
+
+  it("gathers a job's pages in one scratch table, copies them with one INSERT and drops it", async () => {
+    const { c, driver, inserts, queries } = await tableWith([...columns].reverse());
+    await driver.append(d, "ds", "t", columns, pagesOf(rows.slice(0, 3), rows.slice(3)));
+    expect(await readBack(c)).toEqual(expected);
+    expect(inserts).toHaveLength(2);
+    expect(inserts[1]).toBe(inserts[0]);
+    expect(queries.filter((q) => q.startsWith("INSERT INTO"))).toHaveLength(1);
+    const left = await c.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE '_pipebook_load_%'");
+    expect(Number(left.toArray()[0].n)).toBe(0);
   });
 
   it("goes through the scratch table when a column is narrower than int64", async () => {
     const narrow = columns.map((col) => (col.name === "i" ? { ...col, precision: 16 } : col));
     const { driver } = await tableWith(narrow);
-    await expect(driver.append(d, "ds", "t", narrow, [{ i: 70_000 }])).rejects.toThrow(/Conversion Error/);
+    await expect(driver.append(d, "ds", "t", narrow, pagesOf([{ i: 70_000 }]))).rejects.toThrow(/Conversion Error/);
   });
 
   it("reports a failed direct append as DuckDB's error", async () => {
     const strict = columns.map((col) => (col.name === "s" ? { ...col, nullable: false } : col));
     const { driver } = await tableWith(strict);
-    await expect(driver.append(d, "ds", "t", strict, [{ s: null }])).rejects.toThrow(/^Constraint Error: .*NOT NULL/);
+    await expect(driver.append(d, "ds", "t", strict, pagesOf([{ s: null }]))).rejects.toThrow(/^Constraint Error: .*NOT NULL/);
   });
 
   it("never writes NaN as an int64", async () => {
     const { driver } = await tableWith(columns);
-    await expect(driver.append(d, "ds", "t", columns, [{ i: NaN }])).rejects.toThrow(RangeError);
+    await expect(driver.append(d, "ds", "t", columns, pagesOf([{ i: NaN }]))).rejects.toThrow(RangeError);
   });
 });

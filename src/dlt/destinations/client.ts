@@ -43,10 +43,11 @@ export interface JobClient {
   /** An empty staging copy of `table` in `dataset` (dropped first if there). */
   recreateStagingTable(dataset: string, table: TTableSchema): Promise<void>;
   /**
-   * Bulk-loads normalized rows (every complete column of `table`; values typed by the schema).
+   * One load job: bulk-loads a table's normalized rows (every complete column of `table`; values
+   * typed by the schema), page by page, setting up once per job what a page does not need anew.
    * `loadId` is the package's load id (file destinations name their files by it).
    */
-  loadRows(dataset: string, table: TTableSchema, rows: LoadRow[], loadId?: string): Promise<void>;
+  loadRows(dataset: string, table: TTableSchema, pages: AsyncIterable<LoadRow[]>, loadId?: string): Promise<void>;
   /** Removes a schema's history from `_dlt_version` (refresh). */
   deleteSchemaHistory(dataset: string, schemaName: string): Promise<void>;
   schemaVersionStored(dataset: string, schemaName: string, versionHash: string): Promise<boolean>;

@@ -211,14 +211,26 @@ async function loadInTransaction(
     const root = schema.rootTable(job.table);
     const target = usesStaging(client, root, options) ? staging : dataset;
     let rows = 0;
-    for (const page of job.pages) {
-      const pageRows = await readPage(options.pages, page);
-      try {
-        await client.loadRows(target, table, pageRows, pkg.load_id);
-      } catch (e) {
-        throw new JobFailure(job.jobId, job.table, errorMessage(e));
+    // A page that cannot be read back is the package's failure, not the job's.
+    let unreadable: { error: unknown } | undefined;
+    async function* pages() {
+      for (const page of job.pages) {
+        let pageRows: NormalizedRow[];
+        try {
+          pageRows = await readPage(options.pages, page);
+        } catch (error) {
+          unreadable = { error };
+          throw error;
+        }
+        rows += pageRows.length;
+        yield pageRows;
       }
-      rows += pageRows.length;
+    }
+    try {
+      await client.loadRows(target, table, pages(), pkg.load_id);
+    } catch (e) {
+      if (unreadable) throw unreadable.error;
+      throw new JobFailure(job.jobId, job.table, errorMessage(e));
     }
     done += 1;
     options.onProgress?.({ table: job.table, rows, done, total: jobs.length });

@@ -49,7 +49,7 @@ export class DuckDBClient extends SqlJobClient {
     return this.driver.rows(sql);
   }
 
-  protected bulkLoad(dataset: string, table: TTableSchema, rows: LoadRow[]): Promise<void> {
-    return this.driver.append(this.dialect, dataset, table.name, completeColumns(table), rows);
+  protected bulkLoad(dataset: string, table: TTableSchema, pages: AsyncIterable<LoadRow[]>): Promise<void> {
+    return this.driver.append(this.dialect, dataset, table.name, completeColumns(table), pages);
   }
 }

@@ -137,7 +137,7 @@ export class NativeDriver implements DuckDBDriver {
     return out;
   }
 
-  async append(d: SqlDialect, dataset: string, table: string, columns: TColumn[], rows: LoadRow[]): Promise<void> {
+  async append(d: SqlDialect, dataset: string, table: string, columns: TColumn[], pages: AsyncIterable<LoadRow[]>): Promise<void> {
     // Types the appender can't take from JS values exactly (decimal, wei, time, json as text) go
     // through a scratch table and a casting INSERT ... SELECT, as in the WASM driver.
     const cast = columns.some(needsCast);
@@ -148,7 +148,7 @@ export class NativeDriver implements DuckDBDriver {
       await this.run(`CREATE TEMPORARY TABLE ${d.quoteIdent(target)} (${defs.join(", ")})`);
     }
     try {
-      await this.appendChunks(targetSchema, target, columns, rows, cast);
+      await this.appendChunks(targetSchema, target, columns, pages, cast);
       if (cast) {
         const names = columns.map((c) => d.quoteIdent(c.name)).join(", ");
         const select = columns
@@ -161,7 +161,8 @@ export class NativeDriver implements DuckDBDriver {
     }
   }
 
-  private async appendChunks(schema: string, table: string, columns: TColumn[], rows: LoadRow[], temp: boolean): Promise<void> {
+  /** One appender for all the job's pages. */
+  private async appendChunks(schema: string, table: string, columns: TColumn[], pages: AsyncIterable<LoadRow[]>, temp: boolean): Promise<void> {
     const appender = await this.connection.createAppender(table, temp ? "main" : schema, temp ? "temp" : null);
     try {
       if (appender.columnCount !== columns.length) {
@@ -170,20 +171,22 @@ export class NativeDriver implements DuckDBDriver {
       const types = columns.map((_, i) => appender.columnType(i));
       const writers = types.map(writerFor);
       const names = columns.map((c) => c.name);
-      for (let start = 0; start < rows.length; start += CHUNK) {
-        const end = Math.min(rows.length, start + CHUNK);
-        const chunk = DuckDBDataChunk.create(types, end - start);
-        for (let c = 0; c < names.length; c++) {
-          const name = names[c];
-          const write = writers[c];
-          const values: DuckDBValue[] = new Array(end - start);
-          for (let r = start; r < end; r++) {
-            const v = rows[r][name];
-            values[r - start] = v === null || v === undefined ? null : write(v);
+      for await (const rows of pages) {
+        for (let start = 0; start < rows.length; start += CHUNK) {
+          const end = Math.min(rows.length, start + CHUNK);
+          const chunk = DuckDBDataChunk.create(types, end - start);
+          for (let c = 0; c < names.length; c++) {
+            const name = names[c];
+            const write = writers[c];
+            const values: DuckDBValue[] = new Array(end - start);
+            for (let r = start; r < end; r++) {
+              const v = rows[r][name];
+              values[r - start] = v === null || v === undefined ? null : write(v);
+            }
+            chunk.setColumnValues(c, values);
           }
-          chunk.setColumnValues(c, values);
+          appender.appendDataChunk(chunk);
         }
-        appender.appendDataChunk(chunk);
       }
       appender.flushSync();
     } finally {

@@ -26,21 +26,30 @@ export class WasmDriver implements DuckDBDriver {
     return tableToRows(await this.connection.query(sql));
   }
 
-  async append(d: SqlDialect, dataset: string, table: string, columns: TColumn[], rows: LoadRow[]): Promise<void> {
-    const arrow = rowsToArrow(columns, rows);
-    const ipc = tableToIPC(arrow, "stream");
-    if (await this.takesArrowAsIs(d, dataset, table, columns, arrow)) {
-      // The scratch table and its copy cost as much as the insert itself.
-      try {
-        await this.connection.insertArrowFromIPCStream(ipc, { name: table, schema: dataset, create: false });
-      } catch (e) {
-        throw duckdbError(e);
-      }
-      return;
-    }
-    const scratch = `_pipebook_load_${uniqIdHex(6)}`;
-    await this.connection.insertArrowFromIPCStream(ipc, { name: scratch, schema: "main", create: true });
+  async append(d: SqlDialect, dataset: string, table: string, columns: TColumn[], pages: AsyncIterable<LoadRow[]>): Promise<void> {
+    // Whether the pages go straight into the table is decided once per job: within the load's
+    // transaction the table cannot change under it.
+    let direct: boolean | undefined;
+    let scratch: string | undefined;
     try {
+      for await (const rows of pages) {
+        const arrow = rowsToArrow(columns, rows);
+        const ipc = tableToIPC(arrow, "stream");
+        direct ??= await this.takesArrowAsIs(d, dataset, table, columns, arrow);
+        if (direct) {
+          // The scratch table and its copy cost as much as the insert itself.
+          try {
+            await this.connection.insertArrowFromIPCStream(ipc, { name: table, schema: dataset, create: false });
+          } catch (e) {
+            throw duckdbError(e);
+          }
+          continue;
+        }
+        const create = scratch === undefined;
+        scratch ??= `_pipebook_load_${uniqIdHex(6)}`;
+        await this.connection.insertArrowFromIPCStream(ipc, { name: scratch, schema: "main", create });
+      }
+      if (scratch === undefined) return;
       const names = columns.map((c) => d.quoteIdent(c.name)).join(", ");
       const select = columns
         .map((c) => (needsCast(c) ? `CAST(${d.quoteIdent(c.name)} AS ${d.columnType(c)})` : d.quoteIdent(c.name)))
@@ -48,7 +57,7 @@ export class WasmDriver implements DuckDBDriver {
       await this.run(`INSERT INTO ${d.qualified(dataset, table)} (${names}) SELECT ${select} FROM main.${d.quoteIdent(scratch)}`);
     } finally {
       // After a failed INSERT the transaction is aborted and the DROP fails too; rollback removes it.
-      await Promise.resolve(this.run(`DROP TABLE IF EXISTS main.${d.quoteIdent(scratch)}`)).catch(() => undefined);
+      if (scratch !== undefined) await Promise.resolve(this.run(`DROP TABLE IF EXISTS main.${d.quoteIdent(scratch)}`)).catch(() => undefined);
     }
   }
 

@@ -222,8 +222,12 @@ export class FilesystemClient implements JobClient {
     throw new Error("The filesystem destination has no staging dataset");
   }
 
-  async loadRows(dataset: string, table: TTableSchema, rows: LoadRow[], loadId?: string): Promise<void> {
-    if (rows.length === 0) return;
+  /** A file per page, as dlt rotates a job's files by size. */
+  async loadRows(dataset: string, table: TTableSchema, pages: AsyncIterable<LoadRow[]>, loadId?: string): Promise<void> {
+    for await (const rows of pages) if (rows.length > 0) await this.writeFile(dataset, table, rows, loadId);
+  }
+
+  private async writeFile(dataset: string, table: TTableSchema, rows: LoadRow[], loadId?: string): Promise<void> {
     const load_id = loadId ?? (rows.find((r) => typeof r._dlt_load_id === "string")?._dlt_load_id as string | undefined);
     if (!load_id) throw new Error(`No load id for the files of table ${table.name}`);
     const columns = completeColumns(table);

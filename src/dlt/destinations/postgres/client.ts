@@ -107,14 +107,17 @@ export class PostgresClient extends SqlJobClient {
     return super.migrate(dataset, tables, storage);
   }
 
-  protected async bulkLoad(dataset: string, table: TTableSchema, rows: LoadRow[]): Promise<void> {
+  /** One COPY for all the job's pages. */
+  protected async bulkLoad(dataset: string, table: TTableSchema, pages: AsyncIterable<LoadRow[]>): Promise<void> {
     const d = this.dialect;
     const columns = completeColumns(table);
     const names = columns.map((c) => d.quoteIdent(c.name)).join(", ");
     const stream = this.client.query(copyFrom(`COPY ${d.qualified(dataset, table.name)} (${names}) FROM STDIN WITH (FORMAT text)`));
-    function* chunks() {
-      for (let start = 0; start < rows.length; start += COPY_BATCH) {
-        yield copyText(columns, rows, start, Math.min(rows.length, start + COPY_BATCH));
+    async function* chunks() {
+      for await (const rows of pages) {
+        for (let start = 0; start < rows.length; start += COPY_BATCH) {
+          yield copyText(columns, rows, start, Math.min(rows.length, start + COPY_BATCH));
+        }
       }
     }
     await pipeline(Readable.from(chunks()), stream);

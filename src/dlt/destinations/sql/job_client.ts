@@ -16,8 +16,8 @@ export abstract class SqlJobClient implements SqlClient {
   abstract capabilities(): DestinationCapabilities;
   abstract execute(sql: string): Promise<void>;
   abstract rows(sql: string): Promise<ResultRow[]>;
-  /** Bulk-loads rows into an existing table whose complete columns match `table`'s. */
-  protected abstract bulkLoad(dataset: string, table: TTableSchema, rows: LoadRow[]): Promise<void>;
+  /** Bulk-loads pages of rows into an existing table whose complete columns match `table`'s. */
+  protected abstract bulkLoad(dataset: string, table: TTableSchema, pages: AsyncIterable<LoadRow[]>): Promise<void>;
   /** The object transactions are serialized on (the connection). */
   protected abstract get lockKey(): object;
 
@@ -124,9 +124,8 @@ export abstract class SqlJobClient implements SqlClient {
     await this.execute(createTableSql(d, dataset, table, completeColumns(table)));
   }
 
-  async loadRows(dataset: string, table: TTableSchema, rows: LoadRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.bulkLoad(dataset, table, rows);
+  loadRows(dataset: string, table: TTableSchema, pages: AsyncIterable<LoadRow[]>): Promise<void> {
+    return this.bulkLoad(dataset, table, nonEmpty(pages));
   }
 
   async deleteSchemaHistory(dataset: string, schemaName: string): Promise<void> {
@@ -171,4 +170,8 @@ export abstract class SqlJobClient implements SqlClient {
     );
     return v.length ? String(v[0].schema) : undefined;
   }
+}
+
+async function* nonEmpty(pages: AsyncIterable<LoadRow[]>): AsyncIterable<LoadRow[]> {
+  for await (const rows of pages) if (rows.length > 0) yield rows;
 }
