@@ -90,12 +90,21 @@ describe("WASM driver Arrow append", () => {
     expect(inserts).toEqual(["t"]);
   });
 
-  it("appends a job's pages in order, asking for the table's columns once", async () => {
+  it("appends a job's pages in order (buffers reused, grown and shrunk), asking for the table's columns once", async () => {
     const { c, driver, inserts, queries } = await tableWith(columns);
     await driver.append(d, "ds", "t", columns, pagesOf(rows.slice(0, 2), rows.slice(2, 7), rows.slice(7)));
     expect(await readBack(c)).toEqual(expected);
     expect(inserts).toEqual(["t", "t", "t"]);
     expect(queries.filter((q) => /LIMIT 0/.test(q))).toHaveLength(1);
+  });
+
+  it("keeps every string when a page outgrows the job's string buffer", async () => {
+    const cols: TColumn[] = [{ name: "s", data_type: "text", nullable: true }];
+    const { c, driver } = await tableWith(cols);
+    const long = (k: number) => `${"x".repeat(700)}·${k}·${"é".repeat(300)}`;
+    await driver.append(d, "ds", "t", cols, pagesOf([{ s: "a" }, { s: null }], [{ s: long(1) }, { s: "b" }, { s: long(2) }], [{ s: "c" }]));
+    const back = (await c.query("SELECT s FROM ds.t")).toArray().map((r) => r.toJSON().s);
+    expect(back).toEqual(["a", null, long(1), "b", long(2), "c"]);
   });
 
   it("goes through the scratch table when the stored columns are in another order", async () => {
