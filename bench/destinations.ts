@@ -12,6 +12,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import * as dlt from "../src/dlt/index.ts";
 import { startPostgres } from "../tests/unit/support/postgres.ts";
 import { flatRows, pages, type FlatRow } from "./data.ts";
+import { traceSteps } from "./trace.ts";
 
 const ROWS = Number(process.env.BENCH_DEST_ROWS ?? 1_000_000);
 const COLUMNS = "id BIGINT, qty BIGINT, amount DOUBLE, score DOUBLE, name VARCHAR, category VARCHAR, active BOOLEAN, flag BOOLEAN, created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ";
@@ -88,7 +89,7 @@ async function rawCopy(url: string, rows: FlatRow[], table = "raw_flat"): Promis
   }
 }
 
-async function pipelineRun(destination: dlt.Destination, rows: FlatRow[], dir: string, name: string): Promise<number> {
+async function pipelineRun(destination: dlt.Destination, rows: FlatRow[], dir: string, name: string): Promise<{ ms: number; split: string }> {
   const p = dlt.pipeline({ pipeline_name: name, destination, dataset_name: name, pipelines_dir: path.join(dir, "pipelines") });
   // The destination is opened before the clock, as the baselines' connections are.
   await p.query("SELECT 1");
@@ -97,7 +98,7 @@ async function pipelineRun(destination: dlt.Destination, rows: FlatRow[], dir: s
   const ms = performance.now() - t0;
   const n = (await p.query(`SELECT count(*) AS n FROM ${name}.flat`))[0].n;
   if (Number(n) !== rows.length) throw new Error(`${name}: ${name}.flat has ${n} rows, expected ${rows.length}`);
-  return ms;
+  return { ms, split: traceSteps(p).text };
 }
 
 export async function benchDestinations(): Promise<void> {
@@ -109,9 +110,10 @@ export async function benchDestinations(): Promise<void> {
     await rawAppender(path.join(dir, "warm_raw.duckdb"), warm);
     await pipelineRun(dlt.destinations.duckdb(path.join(dir, "warm.duckdb")), warm, dir, "warm_native");
     const rawMs = await rawAppender(path.join(dir, "raw.duckdb"), rows);
-    const runMs = await pipelineRun(dlt.destinations.duckdb(path.join(dir, "run.duckdb")), rows, dir, "native");
+    const { ms: runMs, split: runSplit } = await pipelineRun(dlt.destinations.duckdb(path.join(dir, "run.duckdb")), rows, dir, "native");
     line("native DuckDB appender (raw)", rawMs, ROWS);
     line("pipeline.run → native DuckDB file", runMs, ROWS);
+    console.log(`  split: ${runSplit}`);
     console.log(`ratio native pipeline/raw          ${(runMs / rawMs).toFixed(2)}`);
 
     const cluster = await startPostgres({ fsync: true });
@@ -120,9 +122,10 @@ export async function benchDestinations(): Promise<void> {
       await rawCopy(cluster.url, warm, "warm_raw");
       await pipelineRun(destination, warm, dir, "warm_pg");
       const copyMs = await rawCopy(cluster.url, rows);
-      const pgMs = await pipelineRun(destination, rows, dir, "pg");
+      const { ms: pgMs, split: pgSplit } = await pipelineRun(destination, rows, dir, "pg");
       line("Postgres COPY (raw)", copyMs, ROWS);
       line("pipeline.run → Postgres", pgMs, ROWS);
+      console.log(`  split: ${pgSplit}`);
       console.log(`ratio postgres pipeline/raw        ${(pgMs / copyMs).toFixed(2)}`);
     } finally {
       await destination.close();

@@ -194,8 +194,11 @@ function randomIds(n: number): string[] {
 
 // ------------------------------------------------------------------ loading
 
-/** Rows per Arrow batch: DuckDB-WASM appends batches of this size faster than one large one. */
-const BATCH = Number(process.env.BENCH_LB_BATCH ?? 10_000);
+/**
+ * Rows per Arrow insert: each insert costs DuckDB-WASM a few ms of its own, and batches of
+ * 40,000–200,000 rows were the fastest here (10,000: about twice the insert time).
+ */
+const BATCH = Number(process.env.BENCH_LB_BATCH ?? 100_000);
 
 async function insertTables(c: SqlConnection, tables: [string, Table][]): Promise<{ ms: number }> {
   const batches: [string, Uint8Array][] = [];

@@ -7,6 +7,7 @@ import { uniqIdHex } from "../src/dlt/utils/digest.ts";
 import { flatRows, nestedDocs, pages, type FlatRow } from "./data.ts";
 import { benchDestinations } from "./destinations.ts";
 import { lowerBoundFlat, lowerBoundNested, type LowerBound } from "./lower_bound.ts";
+import { traceSteps } from "./trace.ts";
 
 const FLAT = Number(process.env.BENCH_FLAT ?? 200_000);
 const NESTED = Number(process.env.BENCH_NESTED ?? 50_000);
@@ -109,13 +110,6 @@ function lowerBoundLine(label: string, lb: LowerBound) {
   const rest = lb.totalMs - lb.columnsMs - lb.arrowMs - lb.insertMs;
   console.log(`${label.padEnd(24)} ${lb.totalMs.toFixed(0).padStart(7)} ms  ${rate(lb.rows, lb.totalMs)}`);
   console.log(`  split: JS → columns ${ms(lb.columnsMs)}, Arrow build ${ms(lb.arrowMs)}, DuckDB insert ${ms(lb.insertMs)}${rest > 0.5 ? `, other ${ms(rest)}` : ""}`);
-}
-
-/** pipeline.run's steps from its trace ("extract 38 ms, normalize ..."), and the ms they took together. */
-function traceSteps(p: dlt.Pipeline): { text: string; ms: number } {
-  const steps = p.last_trace!.steps.filter((s) => s.step !== "run");
-  const took = steps.map((s) => s.finished_at.getTime() - s.started_at.getTime());
-  return { text: steps.map((s, i) => `${s.step} ${ms(took[i])}`).join(", "), ms: took.reduce((a, b) => a + b, 0) };
 }
 
 /** Where pipeline.run spent its time, and what it spent beyond the lower bound. */

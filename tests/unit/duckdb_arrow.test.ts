@@ -82,6 +82,35 @@ const expected = rows.map((r) => ({
   dt: r.dt === null ? null : String(r.dt),
 }));
 
+/**
+ * A job of 118,000 rows in pages that make inserts of 55,000 rows, then 60,000 (two pages: the
+ * buffers grow), then 3,000 (they shrink). Every value differs from the rows around it and nulls
+ * move, so values left over in reused buffers from an earlier insert would show. Returns the rows.
+ */
+async function appendLargeJob(driver: WasmDriver): Promise<Row[]> {
+  const row = (k: number): Row => ({
+    i: k % 11 === 0 ? null : k * 3 - 70_000,
+    f: k % 13 === 0 ? null : k / 4,
+    s: k % 7 === 0 ? null : k % 5 === 0 ? `é${k}🦆` : `r${k}`,
+    b: k % 17 === 0 ? null : k % 2 === 0,
+    ts: k % 19 === 0 ? null : k * 1_000_003,
+    dt: k % 23 === 0 ? null : k - 40_000,
+  });
+  const page = (from: number, n: number) => Array.from({ length: n }, (_, j) => row(from + j));
+  const sizes = [55_000, 30_000, 30_000, 3_000];
+  const starts = sizes.map((_, j) => sizes.slice(0, j).reduce((a, b) => a + b, 0));
+  await driver.append(d, "ds", "t", columns, pagesOf(...sizes.map((n, j) => page(starts[j], n))));
+  return page(0, 118_000);
+}
+
+async function readLarge(c: SqlConnection): Promise<Row[]> {
+  const t = await c.query("SELECT i::DOUBLE AS i, f, s, b, epoch_us(ts)::DOUBLE AS ts, (dt - DATE '1970-01-01')::INTEGER AS dt FROM ds.t");
+  return t.toArray().map((r) => {
+    const o = r.toJSON() as Row;
+    return { i: o.i, f: o.f, s: o.s, b: o.b, ts: o.ts, dt: o.dt };
+  });
+}
+
 describe("WASM driver Arrow append", () => {
   it("appends directly and keeps int64 extremes, nulls, unicode, timestamps and bools", async () => {
     const { c, driver, inserts } = await tableWith(columns);
@@ -90,12 +119,19 @@ describe("WASM driver Arrow append", () => {
     expect(inserts).toEqual(["t"]);
   });
 
-  it("appends a job's pages in order (buffers reused, grown and shrunk), asking for the table's columns once", async () => {
-    const { c, driver, inserts, queries } = await tableWith(columns);
+  it("gathers a job's small pages into one insert, in order", async () => {
+    const { c, driver, inserts } = await tableWith(columns);
     await driver.append(d, "ds", "t", columns, pagesOf(rows.slice(0, 2), rows.slice(2, 7), rows.slice(7)));
     expect(await readBack(c)).toEqual(expected);
+    expect(inserts).toEqual(["t"]);
+  });
+
+  it("inserts a large job 50,000 rows at a time (buffers reused, grown and shrunk), asking for the table's columns once", async () => {
+    const { c, driver, inserts, queries } = await tableWith(columns);
+    const all = await appendLargeJob(driver);
     expect(inserts).toEqual(["t", "t", "t"]);
     expect(queries.filter((q) => /LIMIT 0/.test(q))).toHaveLength(1);
+    expect(await readLarge(c)).toEqual(all);
   });
 
   it("keeps every string when a page outgrows the job's string buffer", async () => {
@@ -114,12 +150,13 @@ describe("WASM driver Arrow append", () => {
     expect(inserts).toEqual([expect.stringMatching(/^_pipebook_load_/)]);
   });
 
-  it("gathers a job's pages in one scratch table, copies them with one INSERT and drops it", async () => {
+  it("gathers a large job in one scratch table, copies it with one INSERT and drops it", async () => {
     const { c, driver, inserts, queries } = await tableWith([...columns].reverse());
-    await driver.append(d, "ds", "t", columns, pagesOf(rows.slice(0, 3), rows.slice(3)));
-    expect(await readBack(c)).toEqual(expected);
-    expect(inserts).toHaveLength(2);
-    expect(inserts[1]).toBe(inserts[0]);
+    const all = await appendLargeJob(driver);
+    expect(await readLarge(c)).toEqual(all);
+    expect(inserts).toHaveLength(3);
+    expect(new Set(inserts).size).toBe(1);
+    expect(inserts[0]).toMatch(/^_pipebook_load_/);
     expect(queries.filter((q) => q.startsWith("INSERT INTO"))).toHaveLength(1);
     const left = await c.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE '_pipebook_load_%'");
     expect(Number(left.toArray()[0].n)).toBe(0);

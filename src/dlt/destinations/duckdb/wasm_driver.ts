@@ -11,6 +11,12 @@ import type { SqlConnection } from "./connection.ts";
 import type { DuckDBDriver } from "./driver.ts";
 import { tableToRows } from "./results.ts";
 
+/**
+ * Rows per Arrow insert: a job's pages are gathered up to this many. Fewer, larger inserts cost
+ * less to serialize and to insert (200,000 flat rows: IPC ~50 → ~30 ms, insert ~110 → ~95 ms).
+ */
+const INSERT_ROWS = 50_000;
+
 export class WasmDriver implements DuckDBDriver {
   constructor(readonly connection: SqlConnection) {}
 
@@ -27,29 +33,40 @@ export class WasmDriver implements DuckDBDriver {
   }
 
   async append(d: SqlDialect, dataset: string, table: string, columns: TColumn[], pages: AsyncIterable<LoadRow[]>): Promise<void> {
-    // Whether the pages go straight into the table is decided once per job: within the load's
+    // Whether the rows go straight into the table is decided once per job: within the load's
     // transaction the table cannot change under it.
     let direct: boolean | undefined;
     let scratch: string | undefined;
     const arrowPages = new ArrowPages(columns);
-    try {
-      for await (const rows of pages) {
-        const arrow = arrowPages.table(rows);
-        const ipc = tableToIPC(arrow, "stream");
-        direct ??= await this.takesArrowAsIs(d, dataset, table, columns, arrow);
-        if (direct) {
-          // The scratch table and its copy cost as much as the insert itself.
-          try {
-            await this.connection.insertArrowFromIPCStream(ipc, { name: table, schema: dataset, create: false });
-          } catch (e) {
-            throw duckdbError(e);
-          }
-          continue;
+    const insert = async (rows: LoadRow[]) => {
+      const arrow = arrowPages.table(rows);
+      const ipc = tableToIPC(arrow, "stream");
+      direct ??= await this.takesArrowAsIs(d, dataset, table, columns, arrow);
+      if (direct) {
+        // The scratch table and its copy cost as much as the insert itself.
+        try {
+          await this.connection.insertArrowFromIPCStream(ipc, { name: table, schema: dataset, create: false });
+        } catch (e) {
+          throw duckdbError(e);
         }
-        const create = scratch === undefined;
-        scratch ??= `_pipebook_load_${uniqIdHex(6)}`;
-        await this.connection.insertArrowFromIPCStream(ipc, { name: scratch, schema: "main", create });
+        return;
       }
+      const create = scratch === undefined;
+      scratch ??= `_pipebook_load_${uniqIdHex(6)}`;
+      await this.connection.insertArrowFromIPCStream(ipc, { name: scratch, schema: "main", create });
+    };
+    try {
+      let batch: LoadRow[][] = [];
+      let batched = 0;
+      for await (const rows of pages) {
+        batch.push(rows);
+        batched += rows.length;
+        if (batched < INSERT_ROWS) continue;
+        await insert(batch.length === 1 ? batch[0] : batch.flat());
+        batch = [];
+        batched = 0;
+      }
+      if (batched > 0) await insert(batch.length === 1 ? batch[0] : batch.flat());
       if (scratch === undefined) return;
       const names = columns.map((c) => d.quoteIdent(c.name)).join(", ");
       const select = columns
