@@ -16,10 +16,10 @@ const MERGE_BATCH = Number(process.env.BENCH_MERGE_BATCH ?? 50_000);
 // BENCH_ONLY=flat,nested,merge,destinations runs only those sections (all by default).
 const ONLY = new Set((process.env.BENCH_ONLY ?? "").split(",").map((s) => s.trim()).filter(Boolean));
 const section = (name: string) => ONLY.size === 0 || ONLY.has(name);
-// BENCH_REPEAT=n (default 3): each compared pair (lower bound and pipeline.run, merge and append)
+// BENCH_REPEAT=n (default 5): each compared pair (lower bound and pipeline.run, merge and append)
 // runs n times, alternating, and each keeps its fastest run: on a shared machine the minimum is
 // the stable statistic.
-const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 5));
 
 async function best<T extends { ms: number } | { totalMs: number }>(runs: (() => Promise<T>)[]): Promise<T[]> {
   const bests: (T | undefined)[] = runs.map(() => undefined);

@@ -333,8 +333,9 @@ export class ItemsNormalizer {
     }
     let rowId = row[C_DLT_ID] as string;
     if (!rowId) rowId = this.addRowId(table, dict, row, parentRowId, pos, isRoot);
+    // Nested rows get the root key, read before coercion; a row without nested lists needs none.
     const source = this.ctx.rootKeySource;
-    if (source !== null && isRoot && table === this.ctx.table && Object.hasOwn(row, source)) {
+    if (lists !== null && source !== null && isRoot && table === this.ctx.table && Object.hasOwn(row, source)) {
       extend = { ...extend, [C_DLT_ROOT_ID]: row[source] };
     }
     if (!this.processRow(info, table, parentTable, row, write, coerced)) return;

@@ -20,11 +20,11 @@ import type { TColumn, TNormalizedValue } from "../../schema/types.ts";
 type Row = Record<string, TNormalizedValue>;
 
 // Each column is one pass over the rows, writing its validity bitmap and values together: the
-// keyed property read per row is what these loops cost. A load job's pages share one set of
-// buffers (see ArrowPages): fresh ArrayBuffers per page cost allocation, zeroing and the
+// keyed property read per row is what these loops cost. A load job's Arrow tables share one set
+// of buffers (see ArrowBatches): fresh ArrayBuffers per table cost allocation, zeroing and the
 // collections V8 starts for external memory.
 
-/** One column's buffers, kept from page to page of a load job and grown when a page needs more. */
+/** One column's buffers, kept from table to table of a load job and grown when one needs more. */
 class ColumnBuffers {
   private valid = new Uint8Array(0);
   private store = new ArrayBuffer(0);
@@ -37,7 +37,7 @@ class ColumnBuffers {
     return this.valid.subarray(0, bytes).fill(0);
   }
 
-  /** At least `bytes` bytes for the values; what a previous page left there is not cleared. */
+  /** At least `bytes` bytes for the values; what a previous table left there is not cleared. */
   values(bytes: number): ArrayBuffer {
     if (this.store.byteLength < bytes) this.store = new ArrayBuffer(bytes);
     return this.store;
@@ -204,10 +204,10 @@ function column(rows: Row[], col: TColumn, b: ColumnBuffers): Vector {
 }
 
 /**
- * Arrow tables for the pages of one load job, one vector per column in the order given. The
- * pages share buffers: a table is valid until the next page's is made (serialize it first).
+ * Arrow tables for the batches of rows of one load job, one vector per column in the order given.
+ * They share buffers: a table is valid until the next one is made (serialize it first).
  */
-export class ArrowPages {
+export class ArrowBatches {
   private readonly buffers: ColumnBuffers[];
 
   constructor(private readonly columns: TColumn[]) {

@@ -6,7 +6,7 @@ import type { TColumn } from "../../schema/types.ts";
 import { uniqIdHex } from "../../utils/digest.ts";
 import type { LoadRow, ResultRow } from "../client.ts";
 import type { SqlDialect } from "../sql/dialect.ts";
-import { ArrowPages, needsCast } from "./arrow.ts";
+import { ArrowBatches, needsCast } from "./arrow.ts";
 import type { SqlConnection } from "./connection.ts";
 import type { DuckDBDriver } from "./driver.ts";
 import { tableToRows } from "./results.ts";
@@ -37,9 +37,9 @@ export class WasmDriver implements DuckDBDriver {
     // transaction the table cannot change under it.
     let direct: boolean | undefined;
     let scratch: string | undefined;
-    const arrowPages = new ArrowPages(columns);
+    const arrowBatches = new ArrowBatches(columns);
     const insert = async (rows: LoadRow[]) => {
-      const arrow = arrowPages.table(rows);
+      const arrow = arrowBatches.table(rows);
       const ipc = tableToIPC(arrow, "stream");
       direct ??= await this.takesArrowAsIs(d, dataset, table, columns, arrow);
       if (direct) {
