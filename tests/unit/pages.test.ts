@@ -1,7 +1,7 @@
 // Packages larger than the memory budget: their pages go to the pipeline's store and come back
 // one at a time. Every row loads exactly as it would from memory, types are still decided from
 // every value of the package, and no page outlives its package.
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -122,6 +122,25 @@ describe("a package larger than the memory budget", { timeout: 90_000 }, () => {
     await next.run();
     expect(Number((await next.query("select count(*) as n from ds.orders"))[0].n)).toBe(ROWS);
     expect(pageFiles(dir, "retry")).toEqual([]);
+  });
+
+  it("a page that cannot be read back fails the load, not a job: nothing loads and the package stays pending", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pipebook-pages-"));
+    // Even with failed jobs tolerated: a lost page is lost data, never a job skipped.
+    const p = dlt.pipeline({ pipeline_name: "lost", destination: dlt.destinations.duckdb(), dataset_name: "ds", pipelines_dir: dir, raise_on_failed_jobs: false });
+    await p.extract(dlt.resource(orders, { name: "orders" }));
+    await p.normalize();
+    const pages = pageFiles(dir, "lost").map(String);
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    rmSync(join(packagesDir(dir, "lost"), pages[pages.length - 1]));
+    const err = await p.load().catch((e) => e);
+    expect(err).toBeInstanceOf(dlt.PipelineStepFailed);
+    expect(err.step).toBe("load");
+    expect(String(err.message)).toMatch(/ENOENT|no such file/);
+    expect(String(err.message)).not.toMatch(/failed job/i);
+    expect(p.list_pending_packages()).toHaveLength(1);
+    const [tables] = await p.query("select count(*) as n from information_schema.tables where table_schema = 'ds' and table_name like 'orders%'");
+    expect(Number(tables.n)).toBe(0);
   });
 });
 
