@@ -220,8 +220,3 @@ export class ArrowBatches {
     return new Table(vectors);
   }
 }
-
-/** Whether the Arrow vector's type differs from the column's DuckDB type (needs a CAST on insert). */
-export function needsCast(col: TColumn): boolean {
-  return ["decimal", "wei", "time", "json"].includes(col.data_type ?? "");
-}

@@ -20,7 +20,7 @@ import type { TColumn } from "../../schema/types.ts";
 import { uniqIdHex } from "../../utils/digest.ts";
 import type { LoadRow, ResultRow } from "../client.ts";
 import type { SqlDialect } from "../sql/dialect.ts";
-import { needsCast } from "./arrow.ts";
+import { insertFromScratchSql, needsCast } from "./scratch.ts";
 import type { DuckDBDriver } from "./driver.ts";
 import { decimalToString, timeToString } from "./results.ts";
 
@@ -149,13 +149,7 @@ export class NativeDriver implements DuckDBDriver {
     }
     try {
       await this.appendChunks(targetSchema, target, columns, pages, cast);
-      if (cast) {
-        const names = columns.map((c) => d.quoteIdent(c.name)).join(", ");
-        const select = columns
-          .map((c) => (needsCast(c) ? `CAST(${d.quoteIdent(c.name)} AS ${d.columnType(c)})` : d.quoteIdent(c.name)))
-          .join(", ");
-        await this.run(`INSERT INTO ${d.qualified(dataset, table)} (${names}) SELECT ${select} FROM temp.main.${d.quoteIdent(target)}`);
-      }
+      if (cast) await this.run(insertFromScratchSql(d, dataset, table, columns, `temp.main.${d.quoteIdent(target)}`));
     } finally {
       if (cast) await this.run(`DROP TABLE IF EXISTS temp.main.${d.quoteIdent(target)}`).catch(() => undefined);
     }

@@ -6,7 +6,8 @@ import type { TColumn } from "../../schema/types.ts";
 import { uniqIdHex } from "../../utils/digest.ts";
 import type { LoadRow, ResultRow } from "../client.ts";
 import type { SqlDialect } from "../sql/dialect.ts";
-import { ArrowBatches, needsCast } from "./arrow.ts";
+import { ArrowBatches } from "./arrow.ts";
+import { insertFromScratchSql, needsCast } from "./scratch.ts";
 import type { SqlConnection } from "./connection.ts";
 import type { DuckDBDriver } from "./driver.ts";
 import { tableToRows } from "./results.ts";
@@ -55,34 +56,31 @@ export class WasmDriver implements DuckDBDriver {
       scratch ??= `_pipebook_load_${uniqIdHex(6)}`;
       await this.connection.insertArrowFromIPCStream(ipc, { name: scratch, schema: "main", create });
     };
+    let batch: LoadRow[][] = [];
+    let batched = 0;
+    const flush = async () => {
+      if (batched > 0) await insert(batch.length === 1 ? batch[0] : batch.flat());
+      batch = [];
+      batched = 0;
+    };
     try {
-      let batch: LoadRow[][] = [];
-      let batched = 0;
       for await (const rows of pages) {
         batch.push(rows);
         batched += rows.length;
-        if (batched < INSERT_ROWS) continue;
-        await insert(batch.length === 1 ? batch[0] : batch.flat());
-        batch = [];
-        batched = 0;
+        if (batched >= INSERT_ROWS) await flush();
       }
-      if (batched > 0) await insert(batch.length === 1 ? batch[0] : batch.flat());
-      if (scratch === undefined) return;
-      const names = columns.map((c) => d.quoteIdent(c.name)).join(", ");
-      const select = columns
-        .map((c) => (needsCast(c) ? `CAST(${d.quoteIdent(c.name)} AS ${d.columnType(c)})` : d.quoteIdent(c.name)))
-        .join(", ");
-      await this.run(`INSERT INTO ${d.qualified(dataset, table)} (${names}) SELECT ${select} FROM main.${d.quoteIdent(scratch)}`);
+      await flush();
+      if (scratch !== undefined) await this.run(insertFromScratchSql(d, dataset, table, columns, `main.${d.quoteIdent(scratch)}`));
     } finally {
       // After a failed INSERT the transaction is aborted and the DROP fails too; rollback removes it.
-      if (scratch !== undefined) await Promise.resolve(this.run(`DROP TABLE IF EXISTS main.${d.quoteIdent(scratch)}`)).catch(() => undefined);
+      if (scratch !== undefined) await this.run(`DROP TABLE IF EXISTS main.${d.quoteIdent(scratch)}`).catch(() => undefined);
     }
   }
 
   /**
    * Whether a direct (positional) Arrow append stores each value in its own column unchanged:
-   * the table's columns — asked of DuckDB each time, as a notebook cell may have altered the
-   * table — have the Arrow table's names, order and types. Columns that need a CAST (decimal,
+   * the table's columns — asked of DuckDB once per job, as a notebook cell may have altered the
+   * table since the last load — have the Arrow table's names, order and types. Columns that need a CAST (decimal,
    * json, ...) always take the scratch path, whose explicit CAST is what they are checked with.
    */
   private async takesArrowAsIs(d: SqlDialect, dataset: string, table: string, columns: TColumn[], arrow: Table): Promise<boolean> {
