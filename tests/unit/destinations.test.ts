@@ -222,6 +222,38 @@ describe.each(targets)("$name", (t) => {
     expect(String((failure as Error).message)).toMatch(/money/);
     expect(await before()).toEqual(snapshot);
   });
+
+  test("the columns of named tables: only those that exist, in column order, also inside a transaction", async () => {
+    const p = pipelineOn(t);
+    const ds = p.dataset_name;
+    await p.run([{ id: 1, tags: ["a"], note: "n" }], { table_name: "items" });
+    const client = (await p.destination.client()) as dlt.SqlClient;
+    await client.execute(`CREATE TABLE ${ds}."odd ""name"" . x" (b INTEGER, a VARCHAR)`);
+    const listed = await client.storageColumns(ds);
+    expect(listed.get("items")).toEqual(["id", "note", "_dlt_load_id", "_dlt_id"]);
+    const named = ["items", 'odd "name" . x', "items__tags", "_dlt_loads"];
+    const expected = new Map(named.map((n) => [n, listed.get(n)]));
+    expect(expected.get('odd "name" . x')).toEqual(["b", "a"]);
+    expect(await client.storageColumns(ds, named)).toEqual(expected);
+    // a missing table is left out, and the transaction it was asked in still commits
+    await client.transaction(async () => {
+      expect(await client.storageColumns(ds, ["nope", "items"])).toEqual(new Map([["items", listed.get("items")]]));
+      await client.execute(`INSERT INTO ${ds}."odd ""name"" . x" VALUES (7, 'kept')`);
+    });
+    expect(await p.query(`SELECT b, a FROM ${ds}."odd ""name"" . x"`)).toEqual([{ b: 7, a: "kept" }]);
+    expect(await client.storageColumns("no_such_dataset", ["items"])).toEqual(new Map());
+  });
+
+  test("tables dropped by hand are made again by the next load", async () => {
+    const p = pipelineOn(t);
+    const ds = p.dataset_name;
+    await p.run([{ id: 1, tags: ["a", "b"] }], { table_name: "items" });
+    await p.query(`DROP TABLE ${ds}.items__tags`);
+    await p.query(`DROP TABLE ${ds}.items`);
+    await p.run([{ id: 2, tags: ["c"] }], { table_name: "items" });
+    expect(await p.query(`SELECT id FROM ${ds}.items`)).toEqual([{ id: 2 }]);
+    expect(await p.query(`SELECT value FROM ${ds}.items__tags`)).toEqual([{ value: "c" }]);
+  });
 });
 
 describe("postgres credentials and connection errors", () => {

@@ -28,8 +28,12 @@ export interface JobClient {
   capabilities(): DestinationCapabilities;
   /** Runs `fn` as one unit: everything it did commits, or (on any error) nothing does. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
-  /** Existing columns per table of a dataset, in column order; empty when there is no dataset. */
-  storageColumns(dataset: string): Promise<Map<string, string[]>>;
+  /**
+   * Existing columns per table of a dataset, in column order; empty when there is no dataset.
+   * With `tables`, only those of them that exist: a destination may ask for named tables faster
+   * than it lists a dataset.
+   */
+  storageColumns(dataset: string, tables?: readonly string[]): Promise<Map<string, string[]>>;
   /** The dataset's table names; empty when there is no dataset. Cheaper than its columns. */
   storageTables(dataset: string): Promise<Set<string>>;
   datasetExists(dataset: string): Promise<boolean>;

@@ -169,21 +169,10 @@ async function loadInTransaction(
 ): Promise<CreatedColumn[]> {
   const dataset = options.dataset;
   const staging = `${dataset}_staging`;
-  let storage = await client.storageColumns(dataset);
-  if (pkg.refresh) {
-    await client.dropTables(dataset, pkg.refresh.drop_tables.filter((t) => storage.has(t)));
-    await client.truncateTables(dataset, pkg.refresh.truncate_tables.filter((t) => storage.has(t)));
-    if (pkg.refresh.drop_schema_history && storage.has(VERSION_TABLE)) await client.deleteSchemaHistory(dataset, schema.name);
-    storage = await client.storageColumns(dataset);
-  }
   const inPackage = new Set(jobs.map((j) => j.table));
   const toMigrate = Object.values(schema.tables).filter(
     (t) => isSystemTable(t.name) || inPackage.has(t.name) || Schema.hasSeenData(t),
   );
-  const before = new Map([...storage].map(([t, cols]) => [t, [...cols]]));
-  await client.migrate(dataset, toMigrate, storage);
-  const created = createdColumns(schema, before, storage);
-
   // Root tables this package touches, with their whole chains.
   const roots = new Map<string, TTableSchema>();
   for (const t of [...inPackage, ...pkg.extracted.empty_replace_tables]) {
@@ -191,6 +180,22 @@ async function loadInTransaction(
     const root = schema.rootTable(t);
     roots.set(root.name, root);
   }
+  // Every table this load may create, alter, empty or drop: the destination is asked about those only.
+  const touched = [
+    ...toMigrate.map((t) => t.name),
+    ...[...roots.values()].flatMap((r) => schema.tableChain(r.name).map((t) => t.name)),
+    ...(pkg.refresh ? [...pkg.refresh.drop_tables, ...pkg.refresh.truncate_tables, VERSION_TABLE] : []),
+  ];
+  let storage = await client.storageColumns(dataset, touched);
+  if (pkg.refresh) {
+    await client.dropTables(dataset, pkg.refresh.drop_tables.filter((t) => storage.has(t)));
+    await client.truncateTables(dataset, pkg.refresh.truncate_tables.filter((t) => storage.has(t)));
+    if (pkg.refresh.drop_schema_history && storage.has(VERSION_TABLE)) await client.deleteSchemaHistory(dataset, schema.name);
+    storage = await client.storageColumns(dataset, touched);
+  }
+  const before = new Map([...storage].map(([t, cols]) => [t, [...cols]]));
+  await client.migrate(dataset, toMigrate, storage);
+  const created = createdColumns(schema, before, storage);
 
   for (const root of roots.values()) {
     if (root.write_disposition === "merge" && !isSqlClient(client)) {

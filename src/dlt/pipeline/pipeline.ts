@@ -770,8 +770,10 @@ async function readDestinationState(
   dataset: string,
   pipelineName: string,
 ): Promise<{ state: PipelineState; schemas: Schema[] } | "no-dataset" | undefined> {
-  const tables = await client.storageTables(dataset);
-  if (tables.size === 0) return "no-dataset";
+  // The dlt tables are asked for by name (cheaper than listing the dataset); a dataset with none
+  // of them is gone for the pipeline only if it holds no tables at all.
+  const tables = await client.storageColumns(dataset, [STATE_TABLE, LOADS_TABLE, VERSION_TABLE]);
+  if (tables.size === 0 && (await client.storageTables(dataset)).size === 0) return "no-dataset";
   if (!tables.has(STATE_TABLE) || !tables.has(LOADS_TABLE)) return undefined;
   const row = await client.newestStoredState(dataset, pipelineName);
   if (!row) return undefined;

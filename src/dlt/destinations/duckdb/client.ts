@@ -49,6 +49,36 @@ export class DuckDBClient extends SqlJobClient {
     return this.driver.rows(sql);
   }
 
+  /**
+   * Named tables are described directly, in one query: listing a dataset reads DuckDB's whole
+   * catalog, whose ~30 system views it builds and binds on the first look (~100 ms of a fresh
+   * database, most of a reloaded notebook's first load). A missing table fails that query — a
+   * catalog error leaves the transaction usable — and the listing answers instead.
+   */
+  override async storageColumns(dataset: string, tables?: readonly string[]): Promise<Map<string, string[]>> {
+    if (tables === undefined) return super.storageColumns(dataset);
+    const out = new Map<string, string[]>();
+    const names = [...new Set(tables)];
+    if (names.length === 0 || !(await this.datasetExists(dataset))) return out;
+    const d = this.dialect;
+    const described = names.map(
+      (t, i) =>
+        `SELECT ${i} AS t, row_number() OVER () AS c, column_name FROM (DESCRIBE ${d.qualified(dataset, t)})`,
+    );
+    let rows: ResultRow[];
+    try {
+      rows = await this.rows(`SELECT t, column_name FROM (${described.join(" UNION ALL ")}) ORDER BY t, c`);
+    } catch {
+      return this.listedColumns(dataset, names);
+    }
+    for (const r of rows) {
+      const t = names[Number(r.t)];
+      if (!out.has(t)) out.set(t, []);
+      out.get(t)!.push(String(r.column_name));
+    }
+    return out;
+  }
+
   protected bulkLoad(dataset: string, table: TTableSchema, pages: AsyncIterable<LoadRow[]>): Promise<void> {
     return this.driver.append(this.dialect, dataset, table.name, completeColumns(table), pages);
   }

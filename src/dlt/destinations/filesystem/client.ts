@@ -155,9 +155,10 @@ export class FilesystemClient implements JobClient {
   }
 
   /** Table folders, with the columns the newest stored schemas give them (files carry their own). */
-  async storageColumns(dataset: string): Promise<Map<string, string[]>> {
+  async storageColumns(dataset: string, tables?: readonly string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    const folders = (await listDir(this.datasetDir(dataset))).filter((e) => e.dir && !e.name.startsWith("."));
+    const wanted = tables && new Set(tables);
+    const folders = (await listDir(this.datasetDir(dataset))).filter((e) => e.dir && !e.name.startsWith(".") && (!wanted || wanted.has(e.name)));
     if (!folders.length) return out;
     const known = new Map<string, string[]>();
     for (const row of (await this.storedSchemas(dataset)).values()) {

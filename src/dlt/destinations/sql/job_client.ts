@@ -59,14 +59,20 @@ export abstract class SqlJobClient implements SqlClient {
     return this.dialect.quoteLiteral(value);
   }
 
-  async storageColumns(dataset: string): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>();
+  async storageColumns(dataset: string, tables?: readonly string[]): Promise<Map<string, string[]>> {
     // A dataset that is not there has no columns. Asked anyway, DuckDB would first list (and bind)
     // every system view of its catalog: 100–200 ms of a fresh DuckDB-WASM's first load.
-    if (!(await this.datasetExists(dataset))) return out;
-    const rows = await this.rows(this.dialect.columnsQuery(dataset));
-    for (const r of rows) {
+    if (!(await this.datasetExists(dataset))) return new Map();
+    return this.listedColumns(dataset, tables);
+  }
+
+  /** The dataset's columns as the dialect's catalog query lists them, only `tables`' if given. */
+  protected async listedColumns(dataset: string, tables?: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    const wanted = tables && new Set(tables);
+    for (const r of await this.rows(this.dialect.columnsQuery(dataset))) {
       const t = String(r.table_name);
+      if (wanted && !wanted.has(t)) continue;
       if (!out.has(t)) out.set(t, []);
       out.get(t)!.push(String(r.column_name));
     }
