@@ -50,7 +50,7 @@ export class DuckDBClient extends SqlJobClient {
   }
 
   /**
-   * Named tables are described directly, in one query: listing a dataset reads DuckDB's whole
+   * Named tables are described directly, one query each: listing a dataset reads DuckDB's whole
    * catalog, whose ~30 system views it builds and binds on the first look (~100 ms of a fresh
    * database, most of a reloaded notebook's first load). A missing table fails that query — a
    * catalog error leaves the transaction usable — and the listing answers instead.
@@ -60,21 +60,14 @@ export class DuckDBClient extends SqlJobClient {
     const out = new Map<string, string[]>();
     const names = [...new Set(tables)];
     if (names.length === 0 || !(await this.datasetExists(dataset))) return out;
-    const d = this.dialect;
-    const described = names.map(
-      (t, i) =>
-        `SELECT ${i} AS t, row_number() OVER () AS c, column_name FROM (DESCRIBE ${d.qualified(dataset, t)})`,
-    );
-    let rows: ResultRow[];
     try {
-      rows = await this.rows(`SELECT t, column_name FROM (${described.join(" UNION ALL ")}) ORDER BY t, c`);
+      // One DESCRIBE per table: a single query over all of them costs a fresh database more code
+      // to run for the first time (~35 against ~13 ms for a notebook's four tables).
+      for (const t of names) {
+        out.set(t, (await this.rows(`DESCRIBE ${this.dialect.qualified(dataset, t)}`)).map((r) => String(r.column_name)));
+      }
     } catch {
       return this.listedColumns(dataset, names);
-    }
-    for (const r of rows) {
-      const t = names[Number(r.t)];
-      if (!out.has(t)) out.set(t, []);
-      out.get(t)!.push(String(r.column_name));
     }
     return out;
   }
