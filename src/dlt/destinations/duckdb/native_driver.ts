@@ -119,6 +119,10 @@ export class NativeDriver implements DuckDBDriver {
     await this.connection.run(sql);
   }
 
+  async columnNames(sql: string): Promise<string[]> {
+    return (await this.connection.run(sql)).columnNames();
+  }
+
   async rows(sql: string): Promise<ResultRow[]> {
     const reader = await this.connection.runAndReadAll(sql);
     const names = reader.columnNames();

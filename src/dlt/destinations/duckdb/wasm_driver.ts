@@ -33,6 +33,10 @@ export class WasmDriver implements DuckDBDriver {
     return tableToRows(await this.connection.query(sql));
   }
 
+  async columnNames(sql: string): Promise<string[]> {
+    return (await this.connection.query(sql)).schema.fields.map((f) => f.name);
+  }
+
   async append(d: SqlDialect, dataset: string, table: string, columns: TColumn[], pages: AsyncIterable<LoadRow[]>): Promise<void> {
     // Whether the rows go straight into the table is decided once per job: within the load's
     // transaction the table cannot change under it.
