@@ -186,12 +186,13 @@ async function loadInTransaction(
     ...[...roots.values()].flatMap((r) => schema.tableChain(r.name).map((t) => t.name)),
     ...(pkg.refresh ? [...pkg.refresh.drop_tables, ...pkg.refresh.truncate_tables, VERSION_TABLE] : []),
   ];
-  let storage = await client.storageColumns(dataset, touched);
+  const storage = await client.storageColumns(dataset, touched);
   if (pkg.refresh) {
-    await client.dropTables(dataset, pkg.refresh.drop_tables.filter((t) => storage.has(t)));
+    const dropped = pkg.refresh.drop_tables.filter((t) => storage.has(t));
+    await client.dropTables(dataset, dropped);
+    for (const t of dropped) storage.delete(t);
     await client.truncateTables(dataset, pkg.refresh.truncate_tables.filter((t) => storage.has(t)));
     if (pkg.refresh.drop_schema_history && storage.has(VERSION_TABLE)) await client.deleteSchemaHistory(dataset, schema.name);
-    storage = await client.storageColumns(dataset, touched);
   }
   const before = new Map([...storage].map(([t, cols]) => [t, [...cols]]));
   await client.migrate(dataset, toMigrate, storage);

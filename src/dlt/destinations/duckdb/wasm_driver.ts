@@ -84,8 +84,8 @@ export class WasmDriver implements DuckDBDriver {
   /**
    * Whether a direct (positional) Arrow append stores each value in its own column unchanged:
    * the table's columns — asked of DuckDB once per job, as a notebook cell may have altered the
-   * table since the last load — have the Arrow table's names, order and types. Columns that need a CAST (decimal,
-   * json, ...) always take the scratch path, whose explicit CAST is what they are checked with.
+   * table since the last load — have the Arrow table's names, order and types. Columns that need
+   * a CAST (decimal, json, ...) always take the scratch path, whose explicit CAST checks them.
    */
   private async takesArrowAsIs(d: SqlDialect, dataset: string, table: string, columns: TColumn[], arrow: Table): Promise<boolean> {
     if (columns.some(needsCast)) return false;
