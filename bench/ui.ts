@@ -11,6 +11,9 @@
 //   2. a 1,000,000-row SQL result: run → first rows shown, against DuckDB counting the same
 //      rows from scratch (`select count(*) from (<query>)` in a fresh connection on the bare
 //      page); and a jump to the middle → rows shown
+//   3. for the record, why a first load is slow on any DuckDB-WASM page: the queries a first load
+//      runs, timed on a fresh bare page (cold profile), and on one whose twin instance (another
+//      worker, same module) ran them first — the difference is V8 compiling DuckDB's wasm
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -216,6 +219,34 @@ async function countFromScratch(page: Page, n: number) {
   };
 }
 
+/** The bare page's first-load queries on a fresh instance, and after a twin instance ran them; fresh profiles. */
+async function firstRunCompile(n: number) {
+  const fresh: number[] = [];
+  const reload: number[] = [];
+  const twin: number[] = [];
+  const after: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (const url of [BARE_URL, `${BARE_URL}?twin`]) {
+      const { context, page } = await launch();
+      await page.goto(url);
+      await page.waitForFunction(() => !!window.bare, undefined, { timeout: 60_000 });
+      const r = await page.evaluate(() => window.bareFirstRun!());
+      if (r.twinMs === undefined) {
+        fresh.push(r.ms);
+        // and after a reload: the HTTP cache and V8's code cache warm, the instance fresh again
+        await page.reload();
+        await page.waitForFunction(() => !!window.bare, undefined, { timeout: 60_000 });
+        reload.push((await page.evaluate(() => window.bareFirstRun!())).ms);
+      } else {
+        twin.push(r.twinMs);
+        after.push(r.ms);
+      }
+      await context.close();
+    }
+  }
+  return { fresh, reload, twin, after };
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -255,6 +286,7 @@ try {
   const count = await countFromScratch(bareSession.page, 5);
   await appSession.context.close();
   await bareSession.context.close();
+  const compile = await firstRunCompile(COLD);
 
   const m = {
     coldApp: median(coldApp.map((l) => l.done)),
@@ -294,6 +326,8 @@ try {
   }
   console.log(`    ÷ DuckDB's literal count(*), for the record: ${(big.again.firstRows / m.count).toFixed(1)}×`);
   console.log(`  jump to middle → rows shown: ${fmt(big.middle)}`);
+  console.log(`for the record: a first load's queries on the bare page (schema, table, insert, delete by join, commit, columns, join, catalog), median of ${COLD} fresh profiles`);
+  console.log(`  on a fresh instance: ${fmt(median(compile.fresh))} [${list(compile.fresh)}], after a reload ${fmt(median(compile.reload))} [${list(compile.reload)}]; on an instance whose twin (another worker) ran them first: ${fmt(median(compile.after))} [${list(compile.after)}] (the twin: ${fmt(median(compile.twin))})`);
 } finally {
   await app.close();
   await bareServer.close();
